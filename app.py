@@ -3,9 +3,53 @@
 Each handler parses its input, calls chalicelib and shapes the answer; the logic lives there.
 """
 
-from chalice import Chalice
+from __future__ import annotations
 
+from typing import Any
+
+from chalice import BadRequestError, Chalice, NotFoundError, Response
+
+from chalicelib.imports import pipeline, service
+from chalicelib.logs import configure_logging
 from chalicelib.products.routes import products_api
 
+configure_logging()
 app = Chalice(app_name="fullfill")
 app.register_blueprint(products_api)
+
+
+@app.route("/api/imports", methods=["POST"], cors=True)
+def create_import() -> Response:
+    try:
+        body = service.create_import(app.current_request.json_body)
+    except service.InvalidRequest as exc:
+        raise BadRequestError(str(exc)) from exc
+    return Response(body=body, status_code=201)
+
+
+@app.route("/api/imports/{job_id}/status", methods=["GET"], cors=True)
+def import_status(job_id: str) -> dict[str, Any]:
+    try:
+        return service.job_status(job_id)
+    except service.JobNotFound as exc:
+        raise NotFoundError(str(exc)) from exc
+
+
+@app.lambda_function(name="validate_import")
+def validate_import(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return pipeline.validate(event)
+
+
+@app.lambda_function(name="import_chunk")
+def import_chunk(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return pipeline.import_chunk(event)
+
+
+@app.lambda_function(name="finalize_import")
+def finalize_import(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return pipeline.finalize(event)
+
+
+@app.lambda_function(name="fail_import")
+def fail_import(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return pipeline.mark_failed(event)

@@ -1,0 +1,32 @@
+# FullFill's local workflow. Every target installs what it needs first and is safe to repeat.
+SHELL := /bin/bash
+PYTHON := .venv/bin/python
+SAMPLE := .fullfill/sample-500k.csv
+export NEXT_TELEMETRY_DISABLED := 1
+
+.PHONY: install up down demo test test-unit bench sample
+
+install:
+	@bash infra/local/install.sh
+
+up: install
+	@bash infra/local/up.sh
+
+down:
+	@bash infra/local/down.sh
+
+sample: install
+	@[[ -f $(SAMPLE) ]] || $(PYTHON) -m chalicelib.imports.sample $(SAMPLE) --rows 500000 --seed 1
+
+demo: up sample
+	@FULLFILL_PROGRESS=1 .venv/bin/fullfill import $(SAMPLE)
+
+test: up
+	@$(PYTHON) -m pytest -q
+
+test-unit: install
+	@bash infra/local/postgres.sh start >/dev/null
+	@$(PYTHON) -m pytest -q -m "not localstack"
+
+bench: up sample
+	@$(PYTHON) bench/import_bench.py $(SAMPLE)

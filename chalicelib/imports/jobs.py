@@ -1,0 +1,249 @@
+"""The import_jobs table: creating jobs, moving them through their states, reading status."""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from datetime import datetime
+from typing import Any
+
+import psycopg2.extras
+
+from chalicelib import db
+from chalicelib.config import UPLOAD_PREFIX
+
+logger = logging.getLogger(__name__)
+
+RUNNING = ("queued", "validating", "parsing")
+TERMINAL = ("completed", "failed", "cancelled")
+# How many row errors the status response carries inline; the full list is in the report.
+INLINE_ISSUES = 5
+
+_JOB_COLUMNS = """
+    id, seq, status, file_name, file_size, upload_key, total_rows, processed_rows,
+    created_rows, updated_rows, error_count, warning_count, message, encoding, delimiter,
+    column_map, execution_arn, created_at, updated_at, started_at, finished_at
+"""
+
+
+def upload_key(job_id: uuid.UUID | str) -> str:
+    return f"{UPLOAD_PREFIX}{job_id}.csv"
+
+
+def job_id_from_key(key: str) -> uuid.UUID | None:
+    """Return the job id named by an upload key, or None for a key we did not hand out."""
+    if not (key.startswith(UPLOAD_PREFIX) and key.endswith(".csv")):
+        return None
+    try:
+        return uuid.UUID(key[len(UPLOAD_PREFIX) : -len(".csv")])
+    except ValueError:
+        return None
+
+
+def create_job(file_name: str, file_size: int) -> dict[str, Any]:
+    job_id = uuid.uuid4()
+    with db.transaction() as cur:
+        cur.execute(
+            f"""
+            INSERT INTO import_jobs (id, file_name, file_size, upload_key)
+            VALUES (%s, %s, %s, %s)
+            RETURNING {_JOB_COLUMNS}
+            """,
+            (job_id, file_name, file_size, upload_key(job_id)),
+        )
+        job = _as_dict(cur)
+    logger.info("job %s created for %s (%s bytes)", job_id, file_name, file_size)
+    return job
+
+
+def get_job(job_id: uuid.UUID | str) -> dict[str, Any] | None:
+    with db.transaction() as cur:
+        cur.execute(f"SELECT {_JOB_COLUMNS} FROM import_jobs WHERE id = %s", (str(job_id),))
+        return _as_dict(cur)
+
+
+def list_jobs(page: int, page_size: int) -> tuple[list[dict[str, Any]], int]:
+    with db.transaction() as cur:
+        cur.execute("SELECT count(*) FROM import_jobs")
+        total = cur.fetchone()[0]
+        cur.execute(
+            f"SELECT {_JOB_COLUMNS} FROM import_jobs ORDER BY created_at DESC, id "
+            "LIMIT %s OFFSET %s",
+            (page_size, (page - 1) * page_size),
+        )
+        columns = [column.name for column in cur.description]
+        jobs = [dict(zip(columns, row)) for row in cur.fetchall()]
+    return jobs, total
+
+
+def start_validating(job_id: uuid.UUID, execution_arn: str | None) -> dict[str, Any] | None:
+    """Move a queued job to validating; return None when it is not queued (a repeated event)."""
+    with db.transaction() as cur:
+        cur.execute(
+            f"""
+            UPDATE import_jobs
+               SET status = 'validating', execution_arn = %s, started_at = now(),
+                   updated_at = now(), message = NULL
+             WHERE id = %s AND status = 'queued'
+            RETURNING {_JOB_COLUMNS}
+            """,
+            (execution_arn, job_id),
+        )
+        job = _as_dict(cur)
+        if job is not None:
+            _notify(cur, job_id)
+    return job
+
+
+def start_parsing(
+    job_id: uuid.UUID,
+    total_rows: int,
+    file_format: dict[str, Any],
+    chunks: list[dict[str, Any]],
+) -> bool:
+    """Store the plan and move the job to parsing; False when it was cancelled meanwhile."""
+    with db.transaction() as cur:
+        cur.execute(
+            """
+            UPDATE import_jobs
+               SET status = 'parsing', total_rows = %s, encoding = %s, delimiter = %s,
+                   column_map = %s, updated_at = now()
+             WHERE id = %s AND status = 'validating'
+            """,
+            (
+                total_rows,
+                file_format.get("encoding"),
+                file_format.get("delimiter"),
+                json.dumps(file_format.get("field_names") or {}),
+                job_id,
+            ),
+        )
+        if cur.rowcount == 0:
+            return False
+        psycopg2.extras.execute_values(
+            cur,
+            """
+            INSERT INTO import_chunks
+                (job_id, chunk_index, start_offset, end_offset, first_row, first_line, row_count)
+            VALUES %s
+            ON CONFLICT (job_id, chunk_index) DO NOTHING
+            """,
+            [
+                (
+                    job_id,
+                    chunk["index"],
+                    chunk["start"],
+                    chunk["end"],
+                    chunk["first_row"],
+                    chunk["first_line"],
+                    chunk["row_count"],
+                )
+                for chunk in chunks
+            ],
+        )
+        _notify(cur, job_id)
+    return True
+
+
+def complete(job_id: uuid.UUID) -> dict[str, Any] | None:
+    """Mark a parsing job completed; return None when it is no longer parsing."""
+    with db.transaction() as cur:
+        cur.execute(
+            f"""
+            UPDATE import_jobs
+               SET status = 'completed', finished_at = now(), updated_at = now(),
+                   message = NULL
+             WHERE id = %s AND status = 'parsing'
+            RETURNING {_JOB_COLUMNS}
+            """,
+            (job_id,),
+        )
+        job = _as_dict(cur)
+        if job is not None:
+            _notify(cur, job_id)
+    return job
+
+
+def fail(job_id: uuid.UUID, message: str) -> bool:
+    """Mark a running job failed with a message for the user; False when it already ended."""
+    with db.transaction() as cur:
+        cur.execute(
+            """
+            UPDATE import_jobs
+               SET status = 'failed', message = %s, finished_at = now(), updated_at = now()
+             WHERE id = %s AND status IN %s
+            """,
+            (message, job_id, RUNNING),
+        )
+        changed = cur.rowcount == 1
+        if changed:
+            _notify(cur, job_id)
+    if changed:
+        logger.info("job %s failed: %s", job_id, message)
+    return changed
+
+
+def first_issues(job_id: uuid.UUID | str, limit: int = INLINE_ISSUES) -> list[dict[str, Any]]:
+    with db.transaction() as cur:
+        cur.execute(
+            """
+            SELECT line, severity, reason FROM import_issues
+             WHERE job_id = %s ORDER BY line, severity LIMIT %s
+            """,
+            (str(job_id), limit),
+        )
+        return [
+            {"line": line, "severity": severity, "reason": reason}
+            for line, severity, reason in cur.fetchall()
+        ]
+
+
+def status_payload(job: dict[str, Any], issues: list[dict[str, Any]] | None = None) -> dict:
+    """Shape a job row as the status API returns it."""
+    total = job["total_rows"]
+    processed = job["processed_rows"]
+    if job["status"] == "completed":
+        progress = 1.0
+    elif total:
+        progress = min(1.0, processed / total)
+    else:
+        progress = 0.0
+    return {
+        "job_id": str(job["id"]),
+        "status": job["status"],
+        "file_name": job["file_name"],
+        "size": job["file_size"],
+        "total_rows": total,
+        "processed_rows": processed,
+        "created": job["created_rows"],
+        "updated": job["updated_rows"],
+        "error_count": job["error_count"],
+        "warning_count": job["warning_count"],
+        "errors": issues or [],
+        "message": job["message"],
+        "progress": round(progress, 4),
+        "encoding": job["encoding"],
+        "delimiter": job["delimiter"],
+        "column_map": job["column_map"],
+        "created_at": _iso(job["created_at"]),
+        "updated_at": _iso(job["updated_at"]),
+        "started_at": _iso(job["started_at"]),
+        "finished_at": _iso(job["finished_at"]),
+    }
+
+
+def _notify(cur: Any, job_id: uuid.UUID | str) -> None:
+    # Listeners (the progress stream) re-read the job; the payload only names it.
+    cur.execute("SELECT pg_notify('import_jobs', %s)", (str(job_id),))
+
+
+def _as_dict(cur: Any) -> dict[str, Any] | None:
+    row = cur.fetchone()
+    if row is None:
+        return None
+    return dict(zip([column.name for column in cur.description], row))
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None

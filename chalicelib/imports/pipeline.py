@@ -1,0 +1,219 @@
+"""The import state machine's steps: validate and plan, import one chunk, finalize, fail.
+
+Each function is the body of one Lambda handler in app.py and takes the state's JSON input.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import logging
+import uuid
+from typing import Any
+
+import botocore.exceptions
+import psycopg2
+import psycopg2.errors
+
+from chalicelib import config, db
+from chalicelib.imports import jobs, uploads, upsert
+from chalicelib.imports.errors import ImportRejected
+from chalicelib.imports.fileformat import FileFormat, detect_format
+from chalicelib.imports.planning import Chunk, plan_chunks
+from chalicelib.imports.rows import parse_chunk
+
+logger = logging.getLogger(__name__)
+
+
+class TransientError(Exception):
+    """A step failed for a reason that a retry may not meet (a dropped connection, a deadlock).
+
+    The state machine retries steps that raise it.
+    """
+
+
+def validate(event: dict[str, Any]) -> dict[str, Any]:
+    """Check the uploaded file's header, detect its format and plan its chunks in one pass."""
+    bucket, key = event["bucket"], event["key"]
+    job_id = jobs.job_id_from_key(key)
+    if job_id is None:
+        raise ImportRejected(f"object key {key!r} is not an upload this service handed out")
+    job = jobs.start_validating(job_id, event.get("execution_arn"))
+    if job is None:
+        logger.info("job %s is not queued; ignoring repeated upload event", job_id)
+        return {"skip": True, "job_id": str(job_id)}
+
+    with _transient_errors():
+        blocks = uploads.read_all(bucket, key)
+        first = next(blocks, b"")
+        file_format = detect_format(first)
+        plan = plan_chunks(itertools.chain([first], blocks), file_format, config.chunk_bytes())
+
+    chunks = [chunk.to_dict() for chunk in plan.chunks]
+    format_dict = file_format.to_dict()
+    if not jobs.start_parsing(job_id, plan.total_rows, format_dict, chunks):
+        return {"skip": True, "job_id": str(job_id)}
+    logger.info(
+        "job %s planned: %s rows in %s chunks", job_id, plan.total_rows, len(chunks),
+        extra={"job_id": job_id},
+    )
+    return {
+        "skip": False,
+        "job_id": str(job_id),
+        "job_seq": job["seq"],
+        "bucket": bucket,
+        "key": key,
+        "format": format_dict,
+        "chunks": chunks,
+    }
+
+
+def import_chunk(event: dict[str, Any]) -> dict[str, Any]:
+    """Upsert one chunk's rows in batches, resuming after rows an earlier attempt committed."""
+    job_id = uuid.UUID(event["job_id"])
+    chunk = Chunk.from_dict(event["chunk"])
+    file_format = FileFormat.from_dict(event["format"])
+    with _transient_errors():
+        return _import_chunk(event, job_id, chunk, file_format)
+
+
+def _import_chunk(
+    event: dict[str, Any], job_id: uuid.UUID, chunk: Chunk, file_format: FileFormat
+) -> dict[str, Any]:
+    conn = db.shared_connection()
+    upsert.prepare_staging(conn)
+    committed = _committed_rows(conn, job_id, chunk.index)
+    if committed >= chunk.row_count:
+        return {"chunk": chunk.index, "rows": 0, "resumed_at": committed}
+
+    blocks = uploads.read_range(event["bucket"], event["key"], chunk.start, chunk.end)
+    batches = _batches(parse_chunk(blocks, file_format, chunk, skip_rows=committed))
+    imported = 0
+    for consumed, rows, issues in batches:
+        try:
+            upsert.commit_batch(
+                conn, job_id=job_id, job_seq=int(event["job_seq"]), chunk_index=chunk.index,
+                committed_before=committed, consumed=consumed, rows=rows, issues=issues,
+            )
+        except upsert.JobNotRunning:
+            logger.info("job %s stopped; chunk %s ends early", job_id, chunk.index,
+                        extra={"job_id": job_id, "chunk": chunk.index})
+            return {"chunk": chunk.index, "rows": imported, "stopped": True}
+        committed += consumed
+        imported += consumed
+    logger.info("chunk %s of job %s done: %s rows", chunk.index, job_id, imported,
+                extra={"job_id": job_id, "chunk": chunk.index})
+    return {"chunk": chunk.index, "rows": imported, "resumed_at": committed - imported}
+
+
+def _batches(records):
+    """Group parsed records into batches of at most BATCH_ROWS records.
+
+    Yields (records consumed, product rows, issues).
+    """
+    rows: list[upsert.ProductRow] = []
+    issues: list[upsert.Issue] = []
+    consumed = 0
+    for record in records:
+        consumed += 1
+        if record.row is not None:
+            rows.append(record.row)
+        issues.extend(record.issues)
+        if consumed == config.BATCH_ROWS:
+            yield consumed, rows, issues
+            rows, issues, consumed = [], [], 0
+    if consumed:
+        yield consumed, rows, issues
+
+
+def finalize(event: dict[str, Any]) -> dict[str, Any]:
+    """Mark the job completed once every chunk committed all its rows, and delete the upload."""
+    job_id = uuid.UUID(event["job_id"])
+    missing = _uncommitted_rows(job_id)
+    if missing:
+        raise TransientError(f"job {job_id} still has {missing} rows not committed")
+    job = jobs.complete(job_id)
+    if job is None:
+        logger.info("job %s was not parsing at finalize; leaving it", job_id)
+        return {"job_id": str(job_id), "completed": False}
+    with _transient_errors():
+        uploads.delete_upload(event["bucket"], event["key"])
+    logger.info(
+        "job %s completed: %s rows, %s created, %s updated, %s errors",
+        job_id, job["processed_rows"], job["created_rows"], job["updated_rows"],
+        job["error_count"], extra={"job_id": job_id},
+    )
+    return {"job_id": str(job_id), "completed": True}
+
+
+def mark_failed(event: dict[str, Any]) -> dict[str, Any]:
+    """Record why the execution failed, in words the user can act on; keep the upload."""
+    job_id = uuid.UUID(event["job_id"]) if event.get("job_id") else None
+    if job_id is None:
+        job_id = jobs.job_id_from_key(event.get("key", ""))
+    if job_id is None:
+        logger.error("failed execution names no job: %s", json.dumps(event)[:2000])
+        return {"failed": False}
+    message = failure_message(event.get("error") or {})
+    jobs.fail(job_id, message)
+    return {"job_id": str(job_id), "failed": True, "message": message}
+
+
+def failure_message(error: dict[str, Any]) -> str:
+    """Turn a Step Functions error ({Error, Cause}) into the job's message."""
+    kind = error.get("Error", "unknown error")
+    cause = error.get("Cause") or ""
+    detail = cause
+    try:
+        detail = json.loads(cause).get("errorMessage", cause)
+    except (ValueError, AttributeError):
+        pass
+    if kind == "ImportRejected":
+        return str(detail)
+    detail = str(detail).strip()[:500]
+    return (
+        f"the import stopped on an internal error ({kind}: {detail}); "
+        "the upload is kept, so retry the import"
+    )
+
+
+def _committed_rows(conn: Any, job_id: uuid.UUID, chunk_index: int) -> int:
+    with db.transaction(conn) as cur:
+        cur.execute(
+            "SELECT committed_rows FROM import_chunks WHERE job_id = %s AND chunk_index = %s",
+            (job_id, chunk_index),
+        )
+        row = cur.fetchone()
+    if row is None:
+        raise ImportRejected(f"chunk {chunk_index} of job {job_id} was never planned")
+    return int(row[0])
+
+
+def _uncommitted_rows(job_id: uuid.UUID) -> int:
+    with db.transaction() as cur:
+        cur.execute(
+            "SELECT coalesce(sum(row_count - committed_rows), 0) FROM import_chunks "
+            "WHERE job_id = %s",
+            (job_id,),
+        )
+        return int(cur.fetchone()[0])
+
+
+class _transient_errors:
+    """Re-raise connection drops, deadlocks and S3 hiccups as TransientError."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: Any, exc: BaseException | None, traceback: Any) -> bool:
+        transient = (
+            psycopg2.OperationalError,
+            psycopg2.errors.DeadlockDetected,
+            psycopg2.errors.SerializationFailure,
+            upsert.ChunkTakenOver,
+            botocore.exceptions.ConnectionError,
+            botocore.exceptions.ReadTimeoutError,
+        )
+        if exc is not None and isinstance(exc, transient):
+            raise TransientError(f"{type(exc).__name__}: {exc}") from exc
+        return False

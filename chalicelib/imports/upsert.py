@@ -1,0 +1,190 @@
+"""Set-based upsert of one batch of parsed rows, with the job's counters in the same transaction.
+
+Each batch is one transaction: COPY into a temporary staging table, keep the last row per SKU,
+one INSERT ... ON CONFLICT, then advance the chunk's and the job's counters. A batch that fails
+leaves nothing behind, and a retried chunk resumes after the rows its earlier attempts committed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import psycopg2.extensions
+
+logger = logging.getLogger(__name__)
+
+# (row index in the file, sku, name, description, price)
+ProductRow = tuple[int, str, str, str, "Decimal | str | None"]
+# (line, severity, reason, raw text of the row)
+Issue = tuple[int, str, str, str]
+
+
+class BatchRejected(Exception):
+    """The batch was rolled back because the job or chunk moved on without this worker."""
+
+
+class JobNotRunning(BatchRejected):
+    """The job is no longer parsing (cancelled, or failed elsewhere)."""
+
+
+class ChunkTakenOver(BatchRejected):
+    """Another attempt at this chunk committed rows since this worker read its progress."""
+
+
+@dataclass(frozen=True)
+class BatchCounts:
+    consumed: int
+    created: int
+    updated: int
+    errors: int
+    warnings: int
+
+
+_STAGING_DDL = """
+CREATE TEMPORARY TABLE IF NOT EXISTS import_staging (
+    row bigint NOT NULL,
+    sku text COLLATE "C" NOT NULL,
+    name text NOT NULL,
+    description text NOT NULL,
+    price numeric(12, 2)
+) ON COMMIT DELETE ROWS
+"""
+
+_COPY_STAGING = """
+COPY import_staging (row, sku, name, description, price)
+FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL (sku, name, description))
+"""
+
+# DISTINCT ON keeps the last row per SKU within the batch: a single INSERT may not touch the
+# same key twice. The WHERE guard keeps the product written by the latest position (job
+# order, then row order in the file), whatever order parallel chunks commit in.
+_UPSERT = """
+WITH latest AS (
+    SELECT DISTINCT ON (sku) sku, name, description, price, row
+      FROM import_staging
+     ORDER BY sku, row DESC
+), written AS (
+    INSERT INTO products AS p (sku, name, description, price, source_job_seq, source_row)
+    SELECT sku, name, description, price, %(job_seq)s, row FROM latest
+    ON CONFLICT (sku) DO UPDATE
+       SET name = EXCLUDED.name,
+           description = EXCLUDED.description,
+           price = EXCLUDED.price,
+           updated_at = now(),
+           source_job_seq = EXCLUDED.source_job_seq,
+           source_row = EXCLUDED.source_row
+     WHERE p.source_job_seq IS NULL
+        OR (p.source_job_seq, p.source_row) < (EXCLUDED.source_job_seq, EXCLUDED.source_row)
+    RETURNING (xmax = 0) AS inserted
+)
+SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM written
+"""
+
+_COPY_ISSUES = """
+COPY import_issues (job_id, line, severity, reason, raw) FROM STDIN WITH (FORMAT csv)
+"""
+
+
+def prepare_staging(conn: psycopg2.extensions.connection) -> None:
+    with conn.cursor() as cur:
+        cur.execute(_STAGING_DDL)
+    conn.commit()
+
+
+def commit_batch(
+    conn: psycopg2.extensions.connection,
+    *,
+    job_id: uuid.UUID,
+    job_seq: int,
+    chunk_index: int,
+    committed_before: int,
+    consumed: int,
+    rows: Sequence[ProductRow],
+    issues: Sequence[Issue],
+) -> BatchCounts:
+    """Upsert one batch and advance the counters, all in one transaction.
+
+    `consumed` is how many of the chunk's records this batch covers, skipped rows included;
+    `committed_before` is the chunk's progress this worker expects to find in the database.
+    """
+    errors = sum(1 for issue in issues if issue[1] == "error")
+    warnings = len(issues) - errors
+    try:
+        with conn.cursor() as cur:
+            _advance_chunk(cur, job_id, chunk_index, committed_before, consumed)
+            created, updated = _upsert_rows(cur, job_seq, rows)
+            _store_issues(cur, job_id, issues)
+            counts = BatchCounts(consumed, created, updated, errors, warnings)
+            _advance_job(cur, job_id, counts)
+        conn.commit()
+    except BaseException:
+        if not conn.closed:
+            conn.rollback()
+        raise
+    return counts
+
+
+def _advance_chunk(
+    cur: Any, job_id: uuid.UUID, chunk_index: int, committed_before: int, consumed: int
+) -> None:
+    cur.execute(
+        """
+        UPDATE import_chunks SET committed_rows = committed_rows + %s
+         WHERE job_id = %s AND chunk_index = %s AND committed_rows = %s
+        """,
+        (consumed, job_id, chunk_index, committed_before),
+    )
+    if cur.rowcount != 1:
+        raise ChunkTakenOver(
+            f"chunk {chunk_index} of job {job_id} no longer has {committed_before} rows committed"
+        )
+
+
+def _upsert_rows(cur: Any, job_seq: int, rows: Sequence[ProductRow]) -> tuple[int, int]:
+    if not rows:
+        return 0, 0
+    cur.copy_expert(_COPY_STAGING, _as_csv(rows))
+    cur.execute(_UPSERT, {"job_seq": job_seq})
+    created, updated = cur.fetchone()
+    return created, updated
+
+
+def _store_issues(cur: Any, job_id: uuid.UUID, issues: Sequence[Issue]) -> None:
+    if issues:
+        cur.copy_expert(
+            _COPY_ISSUES,
+            _as_csv([(job_id, line, severity, reason, raw) for line, severity, reason, raw in issues]),
+        )
+
+
+def _advance_job(cur: Any, job_id: uuid.UUID, counts: BatchCounts) -> None:
+    cur.execute(
+        """
+        UPDATE import_jobs
+           SET processed_rows = processed_rows + %s, created_rows = created_rows + %s,
+               updated_rows = updated_rows + %s, error_count = error_count + %s,
+               warning_count = warning_count + %s, updated_at = now()
+         WHERE id = %s AND status = 'parsing'
+        """,
+        (counts.consumed, counts.created, counts.updated, counts.errors, counts.warnings, job_id),
+    )
+    if cur.rowcount != 1:
+        raise JobNotRunning(f"job {job_id} is no longer parsing")
+    cur.execute("SELECT pg_notify('import_jobs', %s)", (str(job_id),))
+
+
+def _as_csv(records: Sequence[tuple[Any, ...]]) -> io.StringIO:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(records)
+    text = buffer.getvalue()
+    if "\x00" in text:
+        # PostgreSQL text cannot hold NUL; keep the row and mark where the byte was.
+        text = text.replace("\x00", "\ufffd")
+    return io.StringIO(text)

@@ -1,0 +1,165 @@
+"""Deploy the stack to the local LocalStack and write its endpoints to .fullfill/stack.json.
+
+    DATABASE_URL=... python infra/local/deploy.py
+
+Builds the template (infra/build.py), uploads the code package to a deployment bucket, then
+creates the CloudFormation stack, or updates it when it exists. Safe to run again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import boto3
+import botocore.exceptions
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "infra"))
+
+import build  # noqa: E402
+
+logger = logging.getLogger("deploy")
+
+STACK_NAME = "fullfill"
+DEPLOYMENT_BUCKET = "fullfill-deployment"
+ENDPOINT = "http://127.0.0.1:4566"
+STACK_FILE = ROOT / ".fullfill" / "stack.json"
+# CloudFormation takes a template inline up to this size; larger ones go through S3.
+MAX_INLINE_TEMPLATE = 51_200
+
+
+def local_aws_environment() -> None:
+    """Point boto3 at LocalStack with its test credentials, never at a real account."""
+    os.environ["AWS_ENDPOINT_URL"] = ENDPOINT
+    os.environ["AWS_ACCESS_KEY_ID"] = "test"
+    os.environ["AWS_SECRET_ACCESS_KEY"] = "test"
+    os.environ["AWS_DEFAULT_REGION"] = os.environ.get("AWS_DEFAULT_REGION", "us-east-1")
+    os.environ.pop("AWS_PROFILE", None)
+    os.environ.pop("AWS_SESSION_TOKEN", None)
+
+
+def upload_package(s3: Any, template: dict[str, Any], package: Path) -> None:
+    """Upload the code package and point every function's CodeUri at it."""
+    digest = hashlib.sha256(package.read_bytes()).hexdigest()[:16]
+    key = f"deployment-{digest}.zip"
+    _ensure_bucket(s3, DEPLOYMENT_BUCKET)
+    s3.upload_file(str(package), DEPLOYMENT_BUCKET, key)
+    for resource in template["Resources"].values():
+        if resource["Type"] == "AWS::Serverless::Function":
+            resource["Properties"]["CodeUri"] = {"Bucket": DEPLOYMENT_BUCKET, "Key": key}
+
+
+def deploy_stack(cfn: Any, s3: Any, template: dict[str, Any], parameters: dict[str, str]) -> None:
+    body = json.dumps(template)
+    source: dict[str, str]
+    if len(body) <= MAX_INLINE_TEMPLATE:
+        source = {"TemplateBody": body}
+    else:
+        s3.put_object(Bucket=DEPLOYMENT_BUCKET, Key="template.json", Body=body.encode())
+        source = {"TemplateURL": f"{ENDPOINT}/{DEPLOYMENT_BUCKET}/template.json"}
+    arguments = {
+        "StackName": STACK_NAME,
+        **source,
+        "Parameters": [{"ParameterKey": k, "ParameterValue": v} for k, v in parameters.items()],
+        "Capabilities": ["CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"],
+    }
+    if _stack_status(cfn) is None:
+        cfn.create_stack(**arguments)
+        _wait(cfn, "CREATE_COMPLETE")
+        return
+    try:
+        cfn.update_stack(**arguments)
+    except botocore.exceptions.ClientError as exc:
+        if "No updates are to be performed" in str(exc):
+            return
+        raise
+    _wait(cfn, "UPDATE_COMPLETE")
+
+
+def write_stack_file(cfn: Any, database_url: str) -> dict[str, str]:
+    stack = cfn.describe_stacks(StackName=STACK_NAME)["Stacks"][0]
+    outputs = {item["OutputKey"]: item["OutputValue"] for item in stack.get("Outputs", [])}
+    endpoints = {
+        "api_url": f"{ENDPOINT}/_aws/execute-api/{outputs['RestApiId']}/v1",
+        "bucket": outputs["UploadBucketName"],
+        "database_url": database_url,
+        "state_machine_arn": outputs["ImportStateMachineArn"],
+        "aws_endpoint_url": ENDPOINT,
+    }
+    existing = json.loads(STACK_FILE.read_text()) if STACK_FILE.exists() else {}
+    existing.update(endpoints)
+    STACK_FILE.parent.mkdir(parents=True, exist_ok=True)
+    STACK_FILE.write_text(json.dumps(existing, indent=2) + "\n")
+    STACK_FILE.chmod(0o600)
+    return endpoints
+
+
+def _ensure_bucket(s3: Any, name: str) -> None:
+    try:
+        s3.head_bucket(Bucket=name)
+    except botocore.exceptions.ClientError:
+        s3.create_bucket(Bucket=name)
+
+
+def _stack_status(cfn: Any) -> str | None:
+    try:
+        stack = cfn.describe_stacks(StackName=STACK_NAME)["Stacks"][0]
+    except botocore.exceptions.ClientError:
+        return None
+    status = stack["StackStatus"]
+    if status in ("ROLLBACK_COMPLETE", "DELETE_COMPLETE", "CREATE_FAILED"):
+        cfn.delete_stack(StackName=STACK_NAME)
+        _wait(cfn, "DELETE_COMPLETE")
+        return None
+    return status
+
+
+def _wait(cfn: Any, goal: str, timeout: float = 300.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            status = cfn.describe_stacks(StackName=STACK_NAME)["Stacks"][0]["StackStatus"]
+        except botocore.exceptions.ClientError:
+            if goal == "DELETE_COMPLETE":
+                return
+            raise
+        if status == goal:
+            return
+        if status.endswith("FAILED") or status.endswith("ROLLBACK_COMPLETE"):
+            events = cfn.describe_stack_events(StackName=STACK_NAME)["StackEvents"]
+            reasons = [
+                f"{e['LogicalResourceId']}: {e.get('ResourceStatusReason')}"
+                for e in events if "FAILED" in e["ResourceStatus"]
+            ]
+            raise RuntimeError(f"stack {STACK_NAME} ended {status}: {'; '.join(reasons[:5])}")
+        time.sleep(1)
+    raise TimeoutError(f"stack {STACK_NAME} did not reach {goal} within {timeout:.0f} s")
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    database_url = os.environ.get("DATABASE_URL")
+    if not database_url:
+        sys.exit("deploy: DATABASE_URL is not set")
+    local_aws_environment()
+    template_path = build.build("local", ROOT / ".fullfill" / "build")
+    template = json.loads(template_path.read_text())
+    s3 = boto3.client("s3")
+    cfn = boto3.client("cloudformation")
+    upload_package(s3, template, template_path.parent / "deployment.zip")
+    started = time.monotonic()
+    deploy_stack(cfn, s3, template, {"DatabaseUrl": database_url})
+    endpoints = write_stack_file(cfn, database_url)
+    logger.info("deploy: stack %s ready in %.0f s; api %s", STACK_NAME,
+                time.monotonic() - started, endpoints["api_url"])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,148 @@
+"""The batch upsert against a real PostgreSQL: last row wins, retries never count twice."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+import pytest
+
+from chalicelib.imports import jobs, upsert
+
+
+def _parsing_job(chunk_rows: list[int]) -> dict:
+    """Create a job in `parsing` with chunks of the given row counts, back to back."""
+    job = jobs.create_job("products.csv", 1000)
+    jobs.start_validating(job["id"], None)
+    chunks, first_row = [], 0
+    for index, count in enumerate(chunk_rows):
+        chunks.append({"index": index, "start": first_row * 10, "end": (first_row + count) * 10,
+                       "first_row": first_row, "first_line": first_row + 2, "row_count": count})
+        first_row += count
+    assert jobs.start_parsing(job["id"], first_row, {"encoding": "utf-8", "delimiter": ","}, chunks)
+    return job
+
+
+def _commit(conn, job, chunk_index, rows, committed_before=0, issues=(), consumed=None):
+    return upsert.commit_batch(
+        conn, job_id=job["id"], job_seq=job["seq"], chunk_index=chunk_index,
+        committed_before=committed_before, consumed=len(rows) if consumed is None else consumed,
+        rows=rows, issues=list(issues),
+    )
+
+
+def _product(conn, sku):
+    with conn.cursor() as cur:
+        cur.execute("SELECT name, description, price FROM products WHERE sku = %s", (sku,))
+        return cur.fetchone()
+
+
+def _job_counts(conn, job):
+    with conn.cursor() as cur:
+        cur.execute(
+            "SELECT processed_rows, created_rows, updated_rows, error_count, warning_count "
+            "FROM import_jobs WHERE id = %s", (job["id"],),
+        )
+        return cur.fetchone()
+
+
+@pytest.fixture
+def worker_conn(conn):
+    upsert.prepare_staging(conn)
+    return conn
+
+
+def test_commit_batch_creates_then_updates(worker_conn):
+    job = _parsing_job([2, 2])
+    first = _commit(worker_conn, job, 0, [(0, "a-1", "Mug", "", Decimal("9.99")), (1, "b-2", "Cup", "x", None)])
+    second = _commit(worker_conn, job, 1, [(2, "a-1", "Big mug", "y", "12.50"), (3, "c-3", "Pot", "", None)])
+
+    assert (first.created, first.updated) == (2, 0)
+    assert (second.created, second.updated) == (1, 1)
+    assert _product(worker_conn, "a-1") == ("Big mug", "y", Decimal("12.50"))
+    assert _job_counts(worker_conn, job) == (4, 3, 1, 0, 0)
+
+
+def test_commit_batch_keeps_last_row_within_batch(worker_conn):
+    job = _parsing_job([3])
+    _commit(worker_conn, job, 0, [(0, "a", "first", "", None), (1, "a", "second", "", None),
+                                  (2, "a", "third", "", None)])
+
+    assert _product(worker_conn, "a")[0] == "third"
+
+
+def test_last_row_wins_when_chunks_commit_in_reverse(worker_conn):
+    job = _parsing_job([2, 2])
+    _commit(worker_conn, job, 1, [(2, "a", "from row 2", "", None), (3, "b", "from row 3", "", None)])
+    _commit(worker_conn, job, 0, [(0, "a", "from row 0", "", None), (1, "b", "from row 1", "", None)])
+
+    assert _product(worker_conn, "a")[0] == "from row 2"
+    assert _product(worker_conn, "b")[0] == "from row 3"
+
+
+def test_later_import_overrides_earlier_whatever_the_commit_order(worker_conn):
+    older = _parsing_job([1])
+    newer = _parsing_job([1])
+    _commit(worker_conn, newer, 0, [(0, "a", "newer import", "", None)])
+    _commit(worker_conn, older, 0, [(5000, "a", "older import", "", None)])
+
+    assert _product(worker_conn, "a")[0] == "newer import"
+
+
+def test_import_overwrites_product_edited_by_hand(worker_conn):
+    with worker_conn.cursor() as cur:
+        cur.execute("INSERT INTO products (sku, name) VALUES ('a', 'typed in the UI')")
+    worker_conn.commit()
+    job = _parsing_job([1])
+    counts = _commit(worker_conn, job, 0, [(0, "a", "from the file", "", None)])
+
+    assert counts.updated == 1
+    assert _product(worker_conn, "a")[0] == "from the file"
+
+
+def test_retried_batch_is_rejected_and_not_counted_twice(worker_conn):
+    job = _parsing_job([2])
+    rows = [(0, "a", "Mug", "", None), (1, "b", "Cup", "", None)]
+    _commit(worker_conn, job, 0, rows)
+
+    with pytest.raises(upsert.ChunkTakenOver):
+        _commit(worker_conn, job, 0, rows, committed_before=0)
+
+    assert _job_counts(worker_conn, job) == (2, 2, 0, 0, 0)
+
+
+def test_batch_counts_issues_and_skipped_rows(worker_conn):
+    job = _parsing_job([3])
+    issues = [(3, "error", "invalid SKU '': empty", ",Mug,1"), (4, "warning", "price 'x'", "c,Cup,x")]
+    _commit(worker_conn, job, 0, [(0, "a", "Mug", "", None), (2, "c", "Cup", "", None)],
+            issues=issues, consumed=3)
+
+    assert _job_counts(worker_conn, job) == (3, 2, 0, 1, 1)
+    assert [issue["line"] for issue in jobs.first_issues(job["id"])] == [3, 4]
+
+
+def test_batch_for_cancelled_job_writes_nothing(worker_conn):
+    job = _parsing_job([1])
+    with worker_conn.cursor() as cur:
+        cur.execute("UPDATE import_jobs SET status = 'cancelled' WHERE id = %s", (job["id"],))
+    worker_conn.commit()
+
+    with pytest.raises(upsert.JobNotRunning):
+        _commit(worker_conn, job, 0, [(0, "a", "Mug", "", None)])
+
+    assert _product(worker_conn, "a") is None
+    with worker_conn.cursor() as cur:
+        cur.execute("SELECT committed_rows FROM import_chunks WHERE job_id = %s", (job["id"],))
+        assert cur.fetchone()[0] == 0
+
+
+def test_job_status_payload_reports_progress(worker_conn):
+    job = _parsing_job([4])
+    _commit(worker_conn, job, 0, [(0, "a", "Mug", "", None)])
+
+    status = jobs.status_payload(jobs.get_job(job["id"]))
+
+    assert status["status"] == "parsing"
+    assert status["processed_rows"] == 1
+    assert status["progress"] == 0.25
+    assert uuid.UUID(status["job_id"]) == job["id"]
