@@ -8,6 +8,7 @@ from __future__ import annotations
 import itertools
 import json
 import logging
+import resource
 import uuid
 from typing import Any
 
@@ -74,7 +75,10 @@ def import_chunk(event: dict[str, Any]) -> dict[str, Any]:
     chunk = Chunk.from_dict(event["chunk"])
     file_format = FileFormat.from_dict(event["format"])
     with _transient_errors():
-        return _import_chunk(event, job_id, chunk, file_format)
+        result = _import_chunk(event, job_id, chunk, file_format)
+    # The process's lifetime peak, earlier invocations of a warm worker included.
+    result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    return result
 
 
 def _import_chunk(
@@ -129,6 +133,10 @@ def _batches(records):
 def finalize(event: dict[str, Any]) -> dict[str, Any]:
     """Mark the job completed once every chunk committed all its rows, and delete the upload."""
     job_id = uuid.UUID(event["job_id"])
+    current = jobs.get_job(job_id)
+    if current is None or current["status"] != "parsing":
+        logger.info("job %s is not parsing at finalize; leaving it", job_id)
+        return {"job_id": str(job_id), "completed": False}
     missing = _uncommitted_rows(job_id)
     if missing:
         raise TransientError(f"job {job_id} still has {missing} rows not committed")
