@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalice import BadRequestError, Chalice, NotFoundError, Response
+from chalice import BadRequestError, Chalice, ConflictError, NotFoundError, Response
 
 from chalicelib.imports import pipeline, service
 from chalicelib.logs import configure_logging
@@ -27,12 +27,52 @@ def create_import() -> Response:
     return Response(body=body, status_code=201)
 
 
+@app.route("/api/imports", methods=["GET"], cors=True)
+def list_imports() -> dict[str, Any]:
+    try:
+        return service.list_imports(app.current_request.query_params)
+    except service.InvalidRequest as exc:
+        raise BadRequestError(str(exc)) from exc
+
+
 @app.route("/api/imports/{job_id}/status", methods=["GET"], cors=True)
 def import_status(job_id: str) -> dict[str, Any]:
     try:
         return service.job_status(job_id)
     except service.JobNotFound as exc:
         raise NotFoundError(str(exc)) from exc
+
+
+@app.route("/api/imports/{job_id}/cancel", methods=["POST"], cors=True)
+def cancel_import(job_id: str) -> dict[str, Any]:
+    try:
+        return service.cancel_import(job_id)
+    except service.JobNotFound as exc:
+        raise NotFoundError(str(exc)) from exc
+    except service.JobConflict as exc:
+        raise ConflictError(str(exc)) from exc
+
+
+@app.route("/api/imports/{job_id}/retry", methods=["POST"], cors=True)
+def retry_import(job_id: str) -> Response:
+    try:
+        return Response(body=service.retry_import(job_id), status_code=202)
+    except service.JobNotFound as exc:
+        raise NotFoundError(str(exc)) from exc
+    except service.JobConflict as exc:
+        raise ConflictError(str(exc)) from exc
+    except service.UploadExpired as exc:
+        return Response(body={"Code": "Gone", "Message": str(exc)}, status_code=410)
+
+
+@app.route("/api/imports/{job_id}/errors", methods=["GET"], cors=True)
+def import_errors(job_id: str) -> dict[str, Any]:
+    try:
+        return service.error_report(job_id)
+    except service.JobNotFound as exc:
+        raise NotFoundError(str(exc)) from exc
+    except service.JobConflict as exc:
+        raise ConflictError(str(exc)) from exc
 
 
 @app.lambda_function(name="validate_import")

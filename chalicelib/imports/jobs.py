@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import psycopg2.extras
 
-from chalicelib import db
+from chalicelib import config, db
 from chalicelib.config import UPLOAD_PREFIX
 
 logger = logging.getLogger(__name__)
@@ -23,7 +23,8 @@ INLINE_ISSUES = 5
 _JOB_COLUMNS = """
     id, seq, status, file_name, file_size, upload_key, total_rows, processed_rows,
     created_rows, updated_rows, error_count, warning_count, message, encoding, delimiter,
-    column_map, execution_arn, created_at, updated_at, started_at, finished_at
+    column_map, execution_arn, created_at, updated_at, started_at, finished_at, file_format,
+    attempts
 """
 
 
@@ -83,8 +84,8 @@ def start_validating(job_id: uuid.UUID, execution_arn: str | None) -> dict[str, 
         cur.execute(
             f"""
             UPDATE import_jobs
-               SET status = 'validating', execution_arn = %s, started_at = now(),
-                   updated_at = now(), message = NULL
+               SET status = 'validating', execution_arn = %s, attempts = attempts + 1,
+                   started_at = coalesce(started_at, now()), updated_at = now(), message = NULL
              WHERE id = %s AND status = 'queued'
             RETURNING {_JOB_COLUMNS}
             """,
@@ -108,7 +109,7 @@ def start_parsing(
             """
             UPDATE import_jobs
                SET status = 'parsing', total_rows = %s, encoding = %s, delimiter = %s,
-                   column_map = %s, updated_at = now()
+                   column_map = %s, file_format = %s, updated_at = now()
              WHERE id = %s AND status = 'validating'
             """,
             (
@@ -116,6 +117,7 @@ def start_parsing(
                 file_format.get("encoding"),
                 file_format.get("delimiter"),
                 json.dumps(file_format.get("field_names") or {}),
+                json.dumps(file_format),
                 job_id,
             ),
         )
@@ -144,6 +146,65 @@ def start_parsing(
         )
         _notify(cur, job_id)
     return True
+
+
+def planned_chunks(job_id: uuid.UUID) -> list[dict[str, Any]]:
+    """Return the chunks an earlier attempt planned, in order (empty when never planned)."""
+    with db.transaction() as cur:
+        cur.execute(
+            """
+            SELECT chunk_index, start_offset, end_offset, first_row, first_line, row_count
+              FROM import_chunks WHERE job_id = %s ORDER BY chunk_index
+            """,
+            (job_id,),
+        )
+        return [
+            {"index": index, "start": start, "end": end, "first_row": first_row,
+             "first_line": first_line, "row_count": row_count}
+            for index, start, end, first_row, first_line, row_count in cur.fetchall()
+        ]
+
+
+def cancel(job_id: uuid.UUID) -> tuple[dict[str, Any] | None, bool]:
+    """Cancel a running job. Returns (job, whether this call cancelled it)."""
+    with db.transaction() as cur:
+        cur.execute(
+            f"""
+            UPDATE import_jobs
+               SET status = 'cancelled', finished_at = now(), updated_at = now(),
+                   message = 'cancelled by the user after ' || processed_rows || ' rows'
+             WHERE id = %s AND status IN %s
+            RETURNING {_JOB_COLUMNS}
+            """,
+            (job_id, RUNNING),
+        )
+        job = _as_dict(cur)
+        if job is not None:
+            _notify(cur, job_id)
+            return job, True
+        cur.execute(f"SELECT {_JOB_COLUMNS} FROM import_jobs WHERE id = %s", (job_id,))
+        return _as_dict(cur), False
+
+
+def requeue(job_id: uuid.UUID) -> tuple[dict[str, Any] | None, bool]:
+    """Put a failed or cancelled job back in the queue. Returns (job, whether it was requeued)."""
+    with db.transaction() as cur:
+        cur.execute(
+            f"""
+            UPDATE import_jobs
+               SET status = 'queued', finished_at = NULL, updated_at = now(),
+                   message = 'retry requested; resuming after ' || processed_rows || ' rows'
+             WHERE id = %s AND status IN ('failed', 'cancelled')
+            RETURNING {_JOB_COLUMNS}
+            """,
+            (job_id,),
+        )
+        job = _as_dict(cur)
+        if job is not None:
+            _notify(cur, job_id)
+            return job, True
+        cur.execute(f"SELECT {_JOB_COLUMNS} FROM import_jobs WHERE id = %s", (job_id,))
+        return _as_dict(cur), False
 
 
 def complete(job_id: uuid.UUID) -> dict[str, Any] | None:
@@ -199,8 +260,16 @@ def first_issues(job_id: uuid.UUID | str, limit: int = INLINE_ISSUES) -> list[di
         ]
 
 
-def status_payload(job: dict[str, Any], issues: list[dict[str, Any]] | None = None) -> dict:
-    """Shape a job row as the status API returns it."""
+def status_payload(
+    job: dict[str, Any],
+    issues: list[dict[str, Any]] | None = None,
+    retention_days: int | None = None,
+) -> dict:
+    """Shape a job row as the status API returns it.
+
+    `retry_until` is set for failed and cancelled jobs: the upload's expiry under the bucket's
+    lifecycle rule, counted from the job's creation (the upload follows it within minutes).
+    """
     total = job["total_rows"]
     processed = job["processed_rows"]
     if job["status"] == "completed":
@@ -230,7 +299,15 @@ def status_payload(job: dict[str, Any], issues: list[dict[str, Any]] | None = No
         "updated_at": _iso(job["updated_at"]),
         "started_at": _iso(job["started_at"]),
         "finished_at": _iso(job["finished_at"]),
+        "retry_until": _retry_until(job, retention_days),
     }
+
+
+def _retry_until(job: dict[str, Any], retention_days: int | None) -> str | None:
+    if job["status"] not in ("failed", "cancelled"):
+        return None
+    days = retention_days if retention_days is not None else config.retention_days()
+    return _iso(job["created_at"] + timedelta(days=days))
 
 
 def _notify(cur: Any, job_id: uuid.UUID | str) -> None:

@@ -17,7 +17,7 @@ import psycopg2
 import psycopg2.errors
 
 from chalicelib import config, db
-from chalicelib.imports import jobs, uploads, upsert
+from chalicelib.imports import jobs, reports, uploads, upsert
 from chalicelib.imports.errors import ImportRejected
 from chalicelib.imports.fileformat import FileFormat, detect_format
 from chalicelib.imports.planning import Chunk, plan_chunks
@@ -44,18 +44,16 @@ def validate(event: dict[str, Any]) -> dict[str, Any]:
         logger.info("job %s is not queued; ignoring repeated upload event", job_id)
         return {"skip": True, "job_id": str(job_id)}
 
-    with _transient_errors():
-        blocks = uploads.read_all(bucket, key)
-        first = next(blocks, b"")
-        file_format = detect_format(first)
-        plan = plan_chunks(itertools.chain([first], blocks), file_format, config.chunk_bytes())
-
-    chunks = [chunk.to_dict() for chunk in plan.chunks]
-    format_dict = file_format.to_dict()
-    if not jobs.start_parsing(job_id, plan.total_rows, format_dict, chunks):
+    chunks = jobs.planned_chunks(job_id)
+    if chunks and job["file_format"]:
+        # A retry: keep the first attempt's plan, so committed chunk progress stays valid.
+        format_dict, total_rows = job["file_format"], job["total_rows"]
+    else:
+        format_dict, total_rows, chunks = _plan(bucket, key)
+    if not jobs.start_parsing(job_id, total_rows, format_dict, chunks):
         return {"skip": True, "job_id": str(job_id)}
     logger.info(
-        "job %s planned: %s rows in %s chunks", job_id, plan.total_rows, len(chunks),
+        "job %s planned: %s rows in %s chunks", job_id, total_rows, len(chunks),
         extra={"job_id": job_id},
     )
     return {
@@ -67,6 +65,16 @@ def validate(event: dict[str, Any]) -> dict[str, Any]:
         "format": format_dict,
         "chunks": chunks,
     }
+
+
+def _plan(bucket: str, key: str) -> tuple[dict[str, Any], int, list[dict[str, Any]]]:
+    """Detect the file's format and plan its chunks in one streaming read."""
+    with _transient_errors():
+        blocks = uploads.read_all(bucket, key)
+        first = next(blocks, b"")
+        file_format = detect_format(first)
+        plan = plan_chunks(itertools.chain([first], blocks), file_format, config.chunk_bytes())
+    return file_format.to_dict(), plan.total_rows, [chunk.to_dict() for chunk in plan.chunks]
 
 
 def import_chunk(event: dict[str, Any]) -> dict[str, Any]:
@@ -145,6 +153,8 @@ def finalize(event: dict[str, Any]) -> dict[str, Any]:
         logger.info("job %s was not parsing at finalize; leaving it", job_id)
         return {"job_id": str(job_id), "completed": False}
     with _transient_errors():
+        if job["error_count"] or job["warning_count"]:
+            reports.write_report(job)
         uploads.delete_upload(event["bucket"], event["key"])
     logger.info(
         "job %s completed: %s rows, %s created, %s updated, %s errors",

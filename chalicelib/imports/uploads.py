@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+import botocore.exceptions
+
 from chalicelib import aws, config
 
 
@@ -21,6 +23,16 @@ def presigned_post(key: str) -> dict[str, Any]:
         "upload": {"url": form["url"], "fields": form["fields"]},
         "expires_at": expires_at.isoformat(timespec="seconds"),
     }
+
+
+def upload_exists(bucket: str, key: str) -> bool:
+    try:
+        aws.s3().head_object(Bucket=bucket, Key=key)
+    except botocore.exceptions.ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+            return False
+        raise
+    return True
 
 
 def delete_upload(bucket: str, key: str) -> None:
