@@ -29,6 +29,8 @@ install_fingerprint() {
   ) | sha256sum | cut -d' ' -f1
 }
 
+INSTALLED_NOW=0
+
 install() {
   local stamp="$VENV/.fullfill-installed" fingerprint
   fingerprint="$(install_fingerprint)"
@@ -44,6 +46,7 @@ install() {
     "$HERE/lambda_executor"
   rm -rf "$HERE/lambda_executor/build" "$HERE"/lambda_executor/src/*.egg-info
   echo "$fingerprint" >"$stamp"
+  INSTALLED_NOW=1
 }
 
 # A pid is ours only if it is alive and runs the launcher: pidfiles outlive reboots and pids get reused.
@@ -141,6 +144,9 @@ start() {
     fi
     launch
     pid="$(cat "$PIDFILE")"
+  elif ((INSTALLED_NOW)); then
+    echo "localstack: the running instance (pid $pid) still uses the previous install;" \
+      "run '$0 stop' and '$0 start' to load the new one" >&2
   fi
   wait_healthy "$pid"
   echo "localstack: running on http://$HOST:$PORT (pid $pid, log $LOGFILE)"

@@ -35,8 +35,11 @@ FunctionFactory = Callable[..., str]
 @pytest.fixture(scope="session")
 def localstack() -> str:
     """Start LocalStack if needed and return its endpoint URL."""
-    subprocess.run(["bash", str(ROOT / "infra/local/localstack.sh"), "start"], check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        ["bash", str(ROOT / "infra/local/localstack.sh"), "start"],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     return ENDPOINT_URL
 
 
@@ -46,8 +49,14 @@ def aws(localstack: str) -> ClientFactory:
     config = Config(retries={"max_attempts": 1}, read_timeout=120)
 
     def client(service: str) -> BaseClient:
-        return boto3.client(service, endpoint_url=localstack, region_name=REGION,
-                            aws_access_key_id="test", aws_secret_access_key="test", config=config)
+        return boto3.client(
+            service,
+            endpoint_url=localstack,
+            region_name=REGION,
+            aws_access_key_id="test",
+            aws_secret_access_key="test",
+            config=config,
+        )
 
     return client
 
@@ -67,8 +76,9 @@ def wait_until_active(lambda_client: BaseClient, name: str, timeout_seconds: flo
         if configuration["State"] == "Active":
             return
         if configuration["State"] == "Failed" or time.monotonic() > deadline:
-            raise AssertionError(f"function {name!r} is {configuration['State']}: "
-                                 f"{configuration.get('StateReason')}")
+            raise AssertionError(
+                f"function {name!r} is {configuration['State']}: {configuration.get('StateReason')}"
+            )
         time.sleep(POLL_SECONDS)
 
 
@@ -81,8 +91,12 @@ def deploy_function(aws: ClientFactory) -> Iterator[FunctionFactory]:
     def deploy(handler: str, timeout: int = 10, environment: dict[str, str] | None = None) -> str:
         name = f"test-{handler.rsplit('.', 1)[-1].replace('_', '-')}-{uuid.uuid4().hex[:8]}"
         lambda_client.create_function(
-            FunctionName=name, Runtime="python3.11", Role=ROLE_ARN, Handler=handler,
-            Code={"ZipFile": zip_functions()}, Timeout=timeout,
+            FunctionName=name,
+            Runtime="python3.11",
+            Role=ROLE_ARN,
+            Handler=handler,
+            Code={"ZipFile": zip_functions()},
+            Timeout=timeout,
             Environment={"Variables": environment or {}},
         )
         created.append(name)
@@ -100,7 +114,9 @@ def invoke(aws: ClientFactory) -> Callable[[str, Any], tuple[dict[str, Any], Any
     lambda_client = aws("lambda")
 
     def invoke_function(name: str, event: Any) -> tuple[dict[str, Any], Any]:
-        response = lambda_client.invoke(FunctionName=name, Payload=json.dumps(event), LogType="Tail")
+        response = lambda_client.invoke(
+            FunctionName=name, Payload=json.dumps(event), LogType="Tail"
+        )
         return response, json.loads(response["Payload"].read())
 
     return invoke_function
@@ -113,12 +129,14 @@ def run_state_machine(aws: ClientFactory) -> Callable[[dict[str, Any], Any], dic
 
     def run(definition: dict[str, Any], execution_input: Any) -> dict[str, Any]:
         machine_arn = sfn.create_state_machine(
-            name=f"test-{uuid.uuid4().hex[:8]}", definition=json.dumps(definition),
+            name=f"test-{uuid.uuid4().hex[:8]}",
+            definition=json.dumps(definition),
             roleArn=ROLE_ARN,
         )["stateMachineArn"]
         try:
             execution_arn = sfn.start_execution(
-                stateMachineArn=machine_arn, input=json.dumps(execution_input),
+                stateMachineArn=machine_arn,
+                input=json.dumps(execution_input),
             )["executionArn"]
             return wait_for_execution(sfn, execution_arn)
         finally:
@@ -127,11 +145,14 @@ def run_state_machine(aws: ClientFactory) -> Callable[[dict[str, Any], Any], dic
     return run
 
 
-def wait_for_execution(sfn: BaseClient, execution_arn: str,
-                       timeout_seconds: float = 60) -> dict[str, Any]:
+def wait_for_execution(
+    sfn: BaseClient, execution_arn: str, timeout_seconds: float = 60
+) -> dict[str, Any]:
     deadline = time.monotonic() + timeout_seconds
     while (execution := sfn.describe_execution(executionArn=execution_arn))["status"] == "RUNNING":
         if time.monotonic() > deadline:
-            raise AssertionError(f"execution {execution_arn} still running after {timeout_seconds} s")
+            raise AssertionError(
+                f"execution {execution_arn} still running after {timeout_seconds} s"
+            )
         time.sleep(POLL_SECONDS)
     return execution

@@ -5,12 +5,10 @@ from __future__ import annotations
 import base64
 import time
 import uuid
-
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-
 
 pytestmark = pytest.mark.localstack
 
@@ -28,7 +26,9 @@ def test_invoke_returns_handler_result(deploy_function: FunctionFactory, invoke:
     assert payload["event"] == {"sku": "A-1", "qty": 3}
 
 
-def test_invoke_exception_becomes_function_error(deploy_function: FunctionFactory, invoke: Invoke) -> None:
+def test_invoke_exception_becomes_function_error(
+    deploy_function: FunctionFactory, invoke: Invoke
+) -> None:
     name = deploy_function("probe.reject")
 
     response, payload = invoke(name, {"file": "catalogue.csv"})
@@ -49,23 +49,29 @@ def test_invoke_reuses_warm_environment(deploy_function: FunctionFactory, invoke
     assert second["invocations"] == first["invocations"] + 1
 
 
-def test_invoke_gives_lambda_environment_and_context(deploy_function: FunctionFactory, invoke: Invoke) -> None:
+def test_invoke_gives_lambda_environment_and_context(
+    deploy_function: FunctionFactory, invoke: Invoke
+) -> None:
     name = deploy_function("probe.describe_context", timeout=7, environment={"STAGE": "local"})
 
     _, payload = invoke(name, {})
 
     assert payload["function_name"] == name
     assert payload["env"] == {
-        "AWS_LAMBDA_FUNCTION_NAME": name, "AWS_REGION": "us-east-1",
-        "AWS_DEFAULT_REGION": "us-east-1", "AWS_ENDPOINT_URL": "http://127.0.0.1:4566",
-        "AWS_ACCESS_KEY_ID": "test", "STAGE": "local",
+        "AWS_LAMBDA_FUNCTION_NAME": name,
+        "AWS_REGION": "us-east-1",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_ENDPOINT_URL": "http://127.0.0.1:4566",
+        "AWS_ACCESS_KEY_ID": "test",
+        "STAGE": "local",
     }
     assert 6000 < payload["remaining_ms"] <= 7000
     assert len(payload["aws_request_id"]) == 36
 
 
-def test_invoke_handler_reaches_localstack_s3(aws: ClientFactory,
-                                              deploy_function: FunctionFactory, invoke: Invoke) -> None:
+def test_invoke_handler_reaches_localstack_s3(
+    aws: ClientFactory, deploy_function: FunctionFactory, invoke: Invoke
+) -> None:
     s3 = aws("s3")
     bucket = f"test-executor-{uuid.uuid4().hex[:8]}"
     s3.create_bucket(Bucket=bucket)
@@ -90,7 +96,9 @@ def test_invoke_crash_becomes_exit_error(deploy_function: FunctionFactory, invok
     assert "about to crash" in base64.b64decode(response["LogResult"]).decode()
 
 
-def test_invoke_after_crash_uses_new_process(deploy_function: FunctionFactory, invoke: Invoke) -> None:
+def test_invoke_after_crash_uses_new_process(
+    deploy_function: FunctionFactory, invoke: Invoke
+) -> None:
     name = deploy_function("probe.fail_first_attempt")
     marker = f"/tmp/fullfill-test-{uuid.uuid4().hex}"
 
@@ -115,7 +123,9 @@ def test_invoke_timeout_stops_handler(deploy_function: FunctionFactory, invoke: 
     assert elapsed < 5
 
 
-def test_invoke_logs_reach_cloudwatch(aws: ClientFactory, deploy_function: FunctionFactory, invoke: Invoke) -> None:
+def test_invoke_logs_reach_cloudwatch(
+    aws: ClientFactory, deploy_function: FunctionFactory, invoke: Invoke
+) -> None:
     name = deploy_function("probe.echo")
 
     response, _ = invoke(name, {"note": "visible"})
@@ -125,3 +135,15 @@ def test_invoke_logs_reach_cloudwatch(aws: ClientFactory, deploy_function: Funct
     assert "REPORT RequestId:" in tail
     events = aws("logs").filter_log_events(logGroupName=f"/aws/lambda/{name}")["events"]
     assert any("echo {'note': 'visible'}" in event["message"] for event in events)
+
+
+def test_invoke_missing_module_becomes_import_error(
+    deploy_function: FunctionFactory, invoke: Invoke
+) -> None:
+    name = deploy_function("no_such_module.handler")
+
+    response, payload = invoke(name, {})
+
+    assert response["FunctionError"] == "Unhandled"
+    assert payload["errorType"] == "Runtime.ImportModuleError"
+    assert "no_such_module" in payload["errorMessage"]

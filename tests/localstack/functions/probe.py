@@ -13,11 +13,11 @@ INVOCATIONS = 0
 
 
 class ImportRejected(Exception):
-    """Stands in for a permanent failure that Step Functions must not retry."""
+    """Permanent failure that the state machines in the tests do not retry."""
 
 
 class TransientError(Exception):
-    """Stands in for a failure that Step Functions retries."""
+    """Temporary failure that the state machines in the tests retry."""
 
 
 def echo(event: Any, context: Any) -> dict[str, Any]:
@@ -42,8 +42,14 @@ def sleep(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
 
 def describe_context(event: Any, context: Any) -> dict[str, Any]:
-    names = ["AWS_LAMBDA_FUNCTION_NAME", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL",
-             "AWS_ACCESS_KEY_ID", "STAGE"]
+    names = [
+        "AWS_LAMBDA_FUNCTION_NAME",
+        "AWS_REGION",
+        "AWS_DEFAULT_REGION",
+        "AWS_ENDPOINT_URL",
+        "AWS_ACCESS_KEY_ID",
+        "STAGE",
+    ]
     return {
         "aws_request_id": context.aws_request_id,
         "function_name": context.function_name,

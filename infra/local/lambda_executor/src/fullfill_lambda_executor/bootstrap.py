@@ -1,16 +1,16 @@
 """Run one Lambda execution environment as a local Python process.
 
-The executor starts this script with the function's interpreter and environment. The script imports
-the handler once (the init phase), reports the init outcome as one JSON line on the status pipe, then
-serves one invocation at a time over HTTP on the listening socket it inherits:
+The executor starts this script with the function's interpreter and environment. The script
+imports the handler once (the init phase), reports the init outcome as one JSON line on the
+status pipe, then serves one invocation at a time over HTTP on the listening socket it inherits:
 
     POST /invoke   {"invoke-id", "invoked-function-arn", "payload", "trace-id", "deadline-ms"}
     -> 200         {"is-error": bool, "payload": str, "logs": str}
 
-The request fields are the ones LocalStack sends to its own runtime init. The result comes back in the
-HTTP response instead of a callback, so a process that dies mid-invocation drops the connection and
-the executor sees it at once. Only the standard library is used because this runs under the project's
-interpreter, not LocalStack's.
+The request fields are the ones LocalStack sends to its own runtime init. The result comes back
+in the HTTP response instead of a callback, so a process that dies mid-invocation drops the
+connection and the executor detects it at once. Only the standard library is used because this runs
+under the project's interpreter, not LocalStack's.
 """
 
 from __future__ import annotations
@@ -120,23 +120,31 @@ class LambdaContext:
 
 
 def load_handler(handler: str) -> Handler:
-    """Import `module.attr` (Chalice uses `app.app` and `app.<function>`) from the code directory."""
+    """Import the handler `module.attr`; Chalice uses `app.app` and `app.<function>`."""
     module_name, _, attribute = handler.rpartition(".")
     if not module_name or not attribute:
-        raise InitError("Runtime.MalformedHandlerName", f"Bad handler '{handler}': expected module.attr")
+        raise InitError(
+            "Runtime.MalformedHandlerName", f"Bad handler '{handler}': expected module.attr"
+        )
     module_name = module_name.replace("/", ".")
     try:
         module = importlib.import_module(module_name)
     except ImportError as exc:
-        raise InitError("Runtime.ImportModuleError", f"Unable to import module '{module_name}': {exc}") from exc
+        raise InitError(
+            "Runtime.ImportModuleError", f"Unable to import module '{module_name}': {exc}"
+        ) from exc
     except SyntaxError as exc:
-        raise InitError("Runtime.UserCodeSyntaxError", f"Syntax error in module '{module_name}': {exc}") from exc
+        raise InitError(
+            "Runtime.UserCodeSyntaxError", f"Syntax error in module '{module_name}': {exc}"
+        ) from exc
     except Exception as exc:
         raise InitError(type(exc).__name__, str(exc)) from exc
     try:
         return getattr(module, attribute)
     except AttributeError as exc:
-        raise InitError("Runtime.HandlerNotFound", f"Handler '{attribute}' missing on module '{module_name}'") from exc
+        raise InitError(
+            "Runtime.HandlerNotFound", f"Handler '{attribute}' missing on module '{module_name}'"
+        ) from exc
 
 
 def peak_memory_kib() -> int:
@@ -207,15 +215,23 @@ class FunctionRuntime:
             return False, json.dumps(result)
         except (TypeError, ValueError) as exc:
             message = f"Unable to marshal response: {exc}"
-            return True, json.dumps({"errorMessage": message, "errorType": "Runtime.MarshalError",
-                                     "requestId": request_id, "stackTrace": []})
+            return True, json.dumps(
+                {
+                    "errorMessage": message,
+                    "errorType": "Runtime.MarshalError",
+                    "requestId": request_id,
+                    "stackTrace": [],
+                }
+            )
 
     def _report_line(self, request_id: str, duration_ms: float) -> str:
         memory_size = os.environ.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
         max_memory_mb = peak_memory_kib() // 1024
-        return (f"REPORT RequestId: {request_id}\tDuration: {duration_ms:.2f} ms\t"
-                f"Billed Duration: {max(int(duration_ms + 0.999), 1)} ms\t"
-                f"Memory Size: {memory_size} MB\tMax Memory Used: {max_memory_mb} MB")
+        return (
+            f"REPORT RequestId: {request_id}\tDuration: {duration_ms:.2f} ms\t"
+            f"Billed Duration: {max(int(duration_ms + 0.999), 1)} ms\t"
+            f"Memory Size: {memory_size} MB\tMax Memory Used: {max_memory_mb} MB"
+        )
 
 
 def make_request_handler(runtime: FunctionRuntime) -> type[BaseHTTPRequestHandler]:
@@ -293,8 +309,11 @@ def main() -> None:
         report_status(status_fd, {"status": "error", "payload": error_payload(exc)})
         sys.exit(1)
 
-    server = HTTPServer(("127.0.0.1", 0), make_request_handler(FunctionRuntime(handler, capture)),
-                        bind_and_activate=False)
+    server = HTTPServer(
+        ("127.0.0.1", 0),
+        make_request_handler(FunctionRuntime(handler, capture)),
+        bind_and_activate=False,
+    )
     server.socket.close()
     server.socket = socket.socket(fileno=listen_fd)
     report_status(status_fd, {"status": "ready"})

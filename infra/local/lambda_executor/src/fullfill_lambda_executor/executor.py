@@ -1,13 +1,14 @@
-"""LocalStack runtime executor that runs each Lambda execution environment as a local Python process.
+"""LocalStack runtime executor that runs each Lambda execution environment as a local process.
 
 LocalStack 4.8.1 creates one executor per execution environment, starts it, and sends it one
-invocation at a time; concurrent invocations get environments of their own. A process that crashes
-or times out is replaced by a fresh one on the next invocation of the same environment.
+invocation at a time; concurrent invocations get environments of their own. A process that
+crashes or times out is replaced by a fresh one on the next invocation of the same environment.
 
 Settings, read from LocalStack's environment:
-    FULLFILL_LAMBDA_PYTHON   interpreter for the functions (default: <repository>/.venv/bin/python,
-                             found from this package's venv at <repository>/.fullfill/localstack-venv)
-    FULLFILL_LAMBDA_LOG_DIR  directory for process output and pid files (default: $FILESYSTEM_ROOT/lambda)
+    FULLFILL_LAMBDA_PYTHON   interpreter for the functions. Default: <repository>/.venv/bin/python,
+                             where <repository> contains .fullfill/localstack-venv (this venv).
+    FULLFILL_LAMBDA_LOG_DIR  directory for process output and pid files.
+                             Default: $FILESYSTEM_ROOT/lambda.
 """
 
 from __future__ import annotations
@@ -65,7 +66,11 @@ def layer_paths(function_version: FunctionVersion) -> list[str]:
 
 
 class LocalProcessRuntimeExecutor(RuntimeExecutor):
-    """Runs a function's handler in a warm local process, one invocation at a time."""
+    """Executor that runs a function's handler in a warm local process, one invocation at a time.
+
+    NOTE: the process gets no memory limit and no isolation from the host; only the function
+    timeout is enforced, by stopping the process when the invocation runs past it.
+    """
 
     def __init__(self, id: str, function_version: FunctionVersion) -> None:
         super().__init__(id=id, function_version=function_version)
@@ -98,14 +103,16 @@ class LocalProcessRuntimeExecutor(RuntimeExecutor):
         env.pop("AWS_SESSION_TOKEN", None)
         env.update(TEST_CREDENTIALS)
         env.setdefault("AWS_ENDPOINT_URL", f"http://{LOCAL_HOST}:{config.GATEWAY_LISTEN[0].port}")
-        env.update({
-            "LAMBDA_TASK_ROOT": str(code_dir),
-            "PATH": f"{python_bin}:/usr/local/bin:/usr/bin:/bin",
-            "LANG": "C.UTF-8",
-            # Keep the host's ~/.aws files (profiles, real endpoints) out of the function.
-            "AWS_CONFIG_FILE": os.devnull,
-            "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-        })
+        env.update(
+            {
+                "LAMBDA_TASK_ROOT": str(code_dir),
+                "PATH": f"{python_bin}:/usr/local/bin:/usr/bin:/bin",
+                "LANG": "C.UTF-8",
+                # Keep the host's ~/.aws files (profiles, real endpoints) out of the function.
+                "AWS_CONFIG_FILE": os.devnull,
+                "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+            }
+        )
         return env
 
     def _start_process(self) -> RuntimeProcess:
@@ -116,8 +123,12 @@ class LocalProcessRuntimeExecutor(RuntimeExecutor):
             process.start()
         except EnvironmentStartupError as exc:
             raise StatusErrorException(str(exc), payload=exc.payload) from exc
-        LOG.debug("environment %s of %s ready in %.1f ms", self.id,
-                  self.function_version.id.function_name, (time.perf_counter() - started) * 1000)
+        LOG.debug(
+            "environment %s of %s ready in %.1f ms",
+            self.id,
+            self.function_version.id.function_name,
+            (time.perf_counter() - started) * 1000,
+        )
         return process
 
     def stop(self) -> None:
@@ -140,12 +151,20 @@ class LocalProcessRuntimeExecutor(RuntimeExecutor):
             try:
                 self._process = self._start_process()
             except StatusErrorException as exc:
+                LOG.warning(
+                    "environment %s failed to restart for invocation %s: %s",
+                    self.id,
+                    request_id,
+                    exc,
+                )
                 return InvocationResult(request_id, exc.payload, is_error=True, logs="")
 
         timeout_ms = self.function_version.config.timeout * 1000
         request = {**payload, "deadline-ms": int(time.time() * 1000) + timeout_ms}
         outcome = self._process.invoke(request)
-        return InvocationResult(request_id, outcome.payload, is_error=outcome.is_error, logs=outcome.logs)
+        return InvocationResult(
+            request_id, outcome.payload, is_error=outcome.is_error, logs=outcome.logs
+        )
 
     def get_logs(self) -> str:
         if self._spec is None:
@@ -182,6 +201,8 @@ class LocalProcessRuntimeExecutor(RuntimeExecutor):
     def validate_environment(cls) -> bool:
         python = function_python()
         if not os.access(python, os.X_OK):
-            LOG.warning("Lambda interpreter %s is not executable; set FULLFILL_LAMBDA_PYTHON", python)
+            LOG.warning(
+                "Lambda interpreter %s is not executable; set FULLFILL_LAMBDA_PYTHON", python
+            )
             return False
         return True

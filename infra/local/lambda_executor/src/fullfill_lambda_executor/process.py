@@ -15,7 +15,7 @@ import signal
 import socket
 import subprocess
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -58,11 +58,12 @@ def lambda_error(error_type: str, message: str) -> bytes:
 
 
 def describe_exit(returncode: int | None) -> str:
-    """Word an exit status the way the Lambda service does in `Runtime.ExitError` messages."""
+    """Describe an exit status the way the Lambda service does in `Runtime.ExitError` messages."""
     if returncode is None:
         return "Runtime exited without providing a reason"
     if returncode < 0:
-        return f"Runtime exited with error: signal: {signal.Signals(-returncode).name}"
+        description = signal.strsignal(-returncode) or f"signal {-returncode}"
+        return f"Runtime exited with error: signal: {description.lower()}"
     return f"Runtime exited with error: exit status {returncode}"
 
 
@@ -153,7 +154,10 @@ class RuntimeProcess:
     def _status_after_early_exit(self) -> dict[str, Any]:
         returncode = self._wait_for_exit()
         message = describe_exit(returncode)
-        return {"status": "error", "payload": {"errorType": "Runtime.ExitError", "errorMessage": message}}
+        return {
+            "status": "error",
+            "payload": {"errorType": "Runtime.ExitError", "errorMessage": message},
+        }
 
     def invoke(self, request: dict[str, Any]) -> InvokeOutcome:
         """Send one invocation; a timeout or a dead process comes back as a Lambda error."""
@@ -173,15 +177,25 @@ class RuntimeProcess:
 
     def _timed_out(self, request_id: str, log_offset: int) -> InvokeOutcome:
         seconds = self.spec.function_timeout_seconds
-        LOG.info("invocation %s timed out after %.2f s; stopping process %s", request_id, seconds, self.pid)
+        LOG.info(
+            "invocation %s timed out after %.2f s; stopping process %s",
+            request_id,
+            seconds,
+            self.pid,
+        )
         self.stop()
         message = f"RequestId: {request_id} Error: Task timed out after {seconds:.2f} seconds"
-        logs = self._partial_logs(log_offset) + f"{_timestamp()} {request_id} Task timed out after {seconds:.2f} seconds\n"
+        logs = (
+            self._partial_logs(log_offset)
+            + f"{_timestamp()} {request_id} Task timed out after {seconds:.2f} seconds\n"
+        )
         return InvokeOutcome(True, lambda_error("Sandbox.Timedout", message), logs)
 
     def _died(self, request_id: str, log_offset: int, exc: Exception) -> InvokeOutcome:
         returncode = self._wait_for_exit()
-        LOG.info("invocation %s lost its process %s (%s, exit %s)", request_id, self.pid, exc, returncode)
+        LOG.info(
+            "invocation %s lost its process %s (%s, exit %s)", request_id, self.pid, exc, returncode
+        )
         self.stop()
         message = f"RequestId: {request_id} Error: {describe_exit(returncode)}"
         logs = self._partial_logs(log_offset) + message + "\n"
@@ -240,4 +254,4 @@ def _signal_group(pid: int, signum: int) -> None:
 
 
 def _timestamp() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
