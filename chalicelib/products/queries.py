@@ -1,0 +1,173 @@
+"""SQL of the products feature. Every value travels as a query parameter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import psycopg2.extensions
+from psycopg2 import sql
+
+from chalicelib.products.validation import ListQuery
+
+Cursor = psycopg2.extensions.cursor
+
+PRODUCT_COLUMNS = "sku, name, description, price, active, created_at, updated_at"
+RUNNING_JOB_STATUSES = ("queued", "validating", "parsing")
+# Must match the expression of products_search_trgm_idx in 0002_product_search.sql.
+SEARCH_TEXT = "(sku || E'\\x01' || name || E'\\x01' || description)"
+# A search counts matches exactly up to this many; past it the total is estimated.
+EXACT_SEARCH_COUNT_LIMIT = 1_000
+# Rows a sampled estimate looks at: enough for about 1% precision on common words.
+ESTIMATE_SAMPLE_ROWS = 20_000
+# Readers fold the count deltas into one row once there are more than this many.
+COUNT_DELTAS_TO_FOLD = 100
+
+
+@dataclass(frozen=True)
+class Counts:
+    total: int
+    active: int
+
+
+@dataclass(frozen=True)
+class Filter:
+    where: str
+    params: tuple[Any, ...]
+
+
+def like_pattern(text: str) -> str:
+    """Return a LIKE pattern matching `text` anywhere, with its wildcards escaped."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def build_filter(query: ListQuery) -> Filter:
+    conditions: list[str] = []
+    params: list[Any] = []
+    if query.status == "active":
+        conditions.append("active")
+    elif query.status == "inactive":
+        conditions.append("NOT active")
+    if query.search:
+        conditions.append(f"{SEARCH_TEXT} ILIKE %s")
+        params.append(like_pattern(query.search))
+    where = " AND ".join(conditions) or "true"
+    return Filter(where=where, params=tuple(params))
+
+
+def read_counts(cur: Cursor) -> Counts:
+    """Return the exact product counts in the current snapshot."""
+    cur.execute(
+        "SELECT coalesce(sum(total), 0), coalesce(sum(active), 0), count(*)"
+        " FROM product_count_deltas"
+    )
+    total, active, rows = cur.fetchone()
+    if rows > COUNT_DELTAS_TO_FOLD:
+        fold_count_deltas(cur)
+    return Counts(total=int(total), active=int(active))
+
+
+def fold_count_deltas(cur: Cursor) -> None:
+    """Replace the committed count deltas by one row holding their sums.
+
+    Rows of transactions still in flight are not visible to the DELETE, so they stay.
+    """
+    cur.execute(
+        "WITH gone AS (DELETE FROM product_count_deltas RETURNING total, active, churn)"
+        " INSERT INTO product_count_deltas (total, active, churn)"
+        " SELECT sum(total), sum(active), sum(churn) FROM gone HAVING count(*) > 0"
+    )
+
+
+def count_matches(cur: Cursor, where: Filter, limit: int) -> int:
+    """Count the matching rows, stopping at `limit`."""
+    cur.execute(
+        f"SELECT count(*) FROM (SELECT 1 FROM products WHERE {where.where} LIMIT %s) AS m",
+        (*where.params, limit),
+    )
+    return int(cur.fetchone()[0])
+
+
+def estimate_matches(cur: Cursor, where: Filter, table_rows: int) -> int:
+    """Estimate the matching rows from a block sample of the table."""
+    percent = min(100.0, 100.0 * ESTIMATE_SAMPLE_ROWS / max(table_rows, 1))
+    cur.execute(
+        f"SELECT count(*) FILTER (WHERE {where.where}), count(*)"
+        " FROM products TABLESAMPLE SYSTEM (%s) REPEATABLE (0)",
+        (*where.params, percent),
+    )
+    matched, sampled = cur.fetchone()
+    if not sampled:
+        return 0
+    return round(matched * table_rows / sampled)
+
+
+def select_page(cur: Cursor, where: Filter, limit: int, offset: int, descending: bool) -> list[tuple]:
+    """Return one page ordered by SKU; `descending` reads from the end of the list."""
+    order = "DESC" if descending else "ASC"
+    cur.execute(
+        f"SELECT {PRODUCT_COLUMNS} FROM products WHERE {where.where}"
+        f" ORDER BY sku {order} LIMIT %s OFFSET %s",
+        (*where.params, limit, offset),
+    )
+    rows = cur.fetchall()
+    return rows[::-1] if descending else rows
+
+
+def select_product(cur: Cursor, sku: str) -> tuple | None:
+    cur.execute(f"SELECT {PRODUCT_COLUMNS} FROM products WHERE sku = %s", (sku,))
+    return cur.fetchone()
+
+
+def insert_product(cur: Cursor, values: dict[str, Any]) -> tuple | None:
+    """Insert a product written by hand; return None when its SKU already exists."""
+    cur.execute(
+        "INSERT INTO products (sku, name, description, price, active,"
+        " source_job_seq, source_row) VALUES (%s, %s, %s, %s, %s, NULL, NULL)"
+        f" ON CONFLICT (sku) DO NOTHING RETURNING {PRODUCT_COLUMNS}",
+        (values["sku"], values["name"], values["description"], values["price"], values["active"]),
+    )
+    return cur.fetchone()
+
+
+def update_product(cur: Cursor, sku: str, values: dict[str, Any]) -> tuple | None:
+    """Set the given columns of a product written by hand; return None when it is missing."""
+    assignments = [
+        sql.SQL("{} = {}").format(sql.Identifier(column), sql.Placeholder())
+        for column in values
+    ]
+    statement = sql.SQL(
+        "UPDATE products SET {}, updated_at = now(), source_job_seq = NULL, source_row = NULL"
+        " WHERE sku = %s RETURNING " + PRODUCT_COLUMNS
+    ).format(sql.SQL(", ").join(assignments))
+    cur.execute(statement, (*values.values(), sku))
+    return cur.fetchone()
+
+
+def delete_product(cur: Cursor, sku: str) -> bool:
+    cur.execute("DELETE FROM products WHERE sku = %s", (sku,))
+    return cur.rowcount == 1
+
+
+def lock_import_jobs(cur: Cursor) -> None:
+    """Block job creation and status changes until this transaction ends."""
+    cur.execute("LOCK TABLE import_jobs IN SHARE ROW EXCLUSIVE MODE")
+
+
+def running_job(cur: Cursor) -> tuple[str, str] | None:
+    """Return (job id, status) of one import still running, or None."""
+    cur.execute(
+        "SELECT id::text, status FROM import_jobs WHERE status = ANY(%s)"
+        " ORDER BY created_at LIMIT 1",
+        (list(RUNNING_JOB_STATUSES),),
+    )
+    return cur.fetchone()
+
+
+def truncate_products(cur: Cursor) -> int:
+    """Delete every product; return how many there were."""
+    cur.execute("LOCK TABLE products IN ACCESS EXCLUSIVE MODE")
+    total = read_counts(cur).total
+    cur.execute("TRUNCATE products")
+    return total

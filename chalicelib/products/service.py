@@ -1,0 +1,140 @@
+"""Products: list, search, read, create, update and delete, one transaction per call."""
+
+from __future__ import annotations
+
+import logging
+import math
+from datetime import datetime, timezone
+from decimal import Decimal
+from typing import Any
+
+import psycopg2
+import psycopg2.errors
+
+from chalicelib import db
+from chalicelib.products import queries
+from chalicelib.products.errors import ProductConflictError, ProductNotFoundError
+from chalicelib.products.queries import Cursor, Filter
+from chalicelib.products.validation import ListQuery
+
+logger = logging.getLogger(__name__)
+
+# Bulk delete gives up rather than queue behind a long transaction holding either table.
+BULK_DELETE_LOCK_TIMEOUT = "3s"
+_COLUMNS = queries.PRODUCT_COLUMNS.split(", ")
+
+
+def list_products(query: ListQuery) -> dict[str, Any]:
+    where = queries.build_filter(query)
+    offset = (query.page - 1) * query.page_size
+    with db.transaction() as cur:
+        total, estimated = _total(cur, query, where)
+        rows = _page(cur, where, query.page_size, offset, total, estimated)
+    return {
+        "items": [to_json(row) for row in rows],
+        "page": query.page,
+        "page_size": query.page_size,
+        "total": total,
+        "total_is_estimate": estimated,
+        "pages": math.ceil(total / query.page_size),
+    }
+
+
+def get_product(sku: str) -> dict[str, Any]:
+    with db.transaction() as cur:
+        row = queries.select_product(cur, sku)
+    if row is None:
+        raise ProductNotFoundError(sku)
+    return to_json(row)
+
+
+def create_product(values: dict[str, Any]) -> dict[str, Any]:
+    with db.transaction() as cur:
+        row = queries.insert_product(cur, values)
+    if row is None:
+        raise ProductConflictError(f"a product with SKU {values['sku']!r} already exists")
+    logger.info("product %r created by hand", values["sku"])
+    return to_json(row)
+
+
+def update_product(sku: str, values: dict[str, Any]) -> dict[str, Any]:
+    with db.transaction() as cur:
+        row = queries.update_product(cur, sku, values)
+    if row is None:
+        raise ProductNotFoundError(sku)
+    logger.info("product %r updated by hand: %s", sku, ", ".join(values))
+    return to_json(row)
+
+
+def delete_product(sku: str) -> None:
+    with db.transaction() as cur:
+        deleted = queries.delete_product(cur, sku)
+    if not deleted:
+        raise ProductNotFoundError(sku)
+    logger.info("product %r deleted by hand", sku)
+
+
+def delete_all_products() -> int:
+    """Delete every product with TRUNCATE; return how many there were.
+
+    The import_jobs lock is taken first and held to the end, so no import can start or
+    change status between the check for running imports and the commit.
+    """
+    try:
+        with db.transaction() as cur:
+            cur.execute("SET LOCAL lock_timeout = %s", (BULK_DELETE_LOCK_TIMEOUT,))
+            queries.lock_import_jobs(cur)
+            job = queries.running_job(cur)
+            if job is not None:
+                raise ProductConflictError(
+                    f"cannot delete all products while import {job[0]} is {job[1]};"
+                    " wait for it to finish or cancel it"
+                )
+            deleted = queries.truncate_products(cur)
+    except psycopg2.errors.LockNotAvailable as exc:
+        raise ProductConflictError(
+            "cannot delete all products: the products table is busy; try again shortly"
+        ) from exc
+    logger.info("bulk delete removed %d products", deleted)
+    return deleted
+
+
+def to_json(row: tuple) -> dict[str, Any]:
+    product = dict(zip(_COLUMNS, row))
+    price: Decimal | None = product["price"]
+    product["price"] = None if price is None else f"{price:.2f}"
+    product["created_at"] = _iso(product["created_at"])
+    product["updated_at"] = _iso(product["updated_at"])
+    return product
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def _total(cur: Cursor, query: ListQuery, where: Filter) -> tuple[int, bool]:
+    """Return (total, is_estimate) for the filter without counting the whole table."""
+    counts = queries.read_counts(cur)
+    if not query.search:
+        by_status = {"all": counts.total, "active": counts.active,
+                     "inactive": counts.total - counts.active}
+        return by_status[query.status], False
+
+    limit = queries.EXACT_SEARCH_COUNT_LIMIT
+    exact = queries.count_matches(cur, where, limit + 1)
+    if exact <= limit:
+        return exact, False
+    estimate = queries.estimate_matches(cur, where, counts.total)
+    return max(estimate, limit + 1), True
+
+
+def _page(
+    cur: Cursor, where: Filter, limit: int, offset: int, total: int, estimated: bool
+) -> list[tuple]:
+    """Read one page, scanning from the nearer end of the SKU order when the total is exact."""
+    if offset >= total and not estimated:
+        return []
+    if estimated or offset + limit <= total // 2:
+        return queries.select_page(cur, where, limit, offset, descending=False)
+    size = min(limit, total - offset)
+    return queries.select_page(cur, where, size, total - offset - size, descending=True)
