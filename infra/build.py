@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -26,10 +27,12 @@ def build(stage: str, out: Path) -> Path:
     if out.exists():
         shutil.rmtree(out)
     chalice = Path(sys.executable).with_name("chalice")
+    # chalice package refuses to run without a region, although the template names none.
+    env = {**os.environ, "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "us-east-1")}
     subprocess.run(
         [str(chalice), "package", "--stage", stage, "--merge-template", str(MERGE_TEMPLATE),
          str(out)],
-        cwd=ROOT, check=True,
+        cwd=ROOT, check=True, env=env,
     )
     template_path = out / "sam.json"
     template = json.loads(template_path.read_text())

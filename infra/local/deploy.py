@@ -145,6 +145,7 @@ def _wait(cfn: Any, goal: str, timeout: float = 300.0) -> None:
 
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    logging.getLogger("botocore").setLevel(logging.WARNING)
     database_url = os.environ.get("DATABASE_URL")
     if not database_url:
         sys.exit("deploy: DATABASE_URL is not set")
