@@ -17,7 +17,7 @@ import psycopg2
 import psycopg2.errors
 
 from chalicelib import config, db
-from chalicelib.imports import jobs, reports, uploads, upsert
+from chalicelib.imports import faults, jobs, reports, uploads, upsert
 from chalicelib.imports.errors import ImportRejected
 from chalicelib.imports.fileformat import FileFormat, detect_format
 from chalicelib.imports.planning import Chunk, plan_chunks
@@ -113,6 +113,7 @@ def _import_chunk(
             return {"chunk": chunk.index, "rows": imported, "stopped": True}
         committed += consumed
         imported += consumed
+        faults.crash_if_requested(job_id, chunk.index)
     logger.info("chunk %s of job %s done: %s rows", chunk.index, job_id, imported,
                 extra={"job_id": job_id, "chunk": chunk.index})
     return {"chunk": chunk.index, "rows": imported, "resumed_at": committed - imported}

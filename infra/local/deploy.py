@@ -31,6 +31,7 @@ STACK_NAME = "fullfill"
 DEPLOYMENT_BUCKET = "fullfill-deployment"
 ENDPOINT = "http://127.0.0.1:4566"
 STACK_FILE = ROOT / ".fullfill" / "stack.json"
+FAULT_DIR = ROOT / ".fullfill" / "faults"
 # CloudFormation takes a template inline up to this size; larger ones go through S3.
 MAX_INLINE_TEMPLATE = 51_200
 
@@ -92,6 +93,7 @@ def write_stack_file(cfn: Any, database_url: str) -> dict[str, str]:
         "database_url": database_url,
         "state_machine_arn": outputs["ImportStateMachineArn"],
         "aws_endpoint_url": ENDPOINT,
+        "fault_injection_dir": str(FAULT_DIR),
     }
     existing = json.loads(STACK_FILE.read_text()) if STACK_FILE.exists() else {}
     existing.update(endpoints)
@@ -156,7 +158,8 @@ def main() -> None:
     cfn = boto3.client("cloudformation")
     upload_package(s3, template, template_path.parent / "deployment.zip")
     started = time.monotonic()
-    deploy_stack(cfn, s3, template, {"DatabaseUrl": database_url})
+    FAULT_DIR.mkdir(parents=True, exist_ok=True)
+    deploy_stack(cfn, s3, template, {"DatabaseUrl": database_url, "FaultInjectionDir": str(FAULT_DIR)})
     endpoints = write_stack_file(cfn, database_url)
     logger.info("deploy: stack %s ready in %.0f s; api %s", STACK_NAME,
                 time.monotonic() - started, endpoints["api_url"])
