@@ -22,6 +22,9 @@ EXACT_SEARCH_COUNT_LIMIT = 1_000
 ESTIMATE_SAMPLE_ROWS = 20_000
 # Readers fold the count deltas into one row once there are more than this many.
 COUNT_DELTAS_TO_FOLD = 100
+# Distance between page bookmarks, in rows; a deep page skips fewer rows than this.
+BOOKMARK_SPACING = 1_000
+STATUS_CONDITIONS = {"all": "true", "active": "active", "inactive": "NOT active"}
 
 
 @dataclass(frozen=True)
@@ -43,16 +46,12 @@ def like_pattern(text: str) -> str:
 
 
 def build_filter(query: ListQuery) -> Filter:
-    conditions: list[str] = []
+    conditions: list[str] = [STATUS_CONDITIONS[query.status]]
     params: list[Any] = []
-    if query.status == "active":
-        conditions.append("active")
-    elif query.status == "inactive":
-        conditions.append("NOT active")
     if query.search:
         conditions.append(f"{SEARCH_TEXT} ILIKE %s")
         params.append(like_pattern(query.search))
-    where = " AND ".join(conditions) or "true"
+    where = " AND ".join(conditions)
     return Filter(where=where, params=tuple(params))
 
 
@@ -103,16 +102,60 @@ def estimate_matches(cur: Cursor, where: Filter, table_rows: int) -> int:
     return round(matched * table_rows / sampled)
 
 
-def select_page(cur: Cursor, where: Filter, limit: int, offset: int, descending: bool) -> list[tuple]:
-    """Return one page ordered by SKU; `descending` reads from the end of the list."""
-    order = "DESC" if descending else "ASC"
+def select_page(cur: Cursor, where: Filter, limit: int, offset: int) -> list[tuple]:
     cur.execute(
         f"SELECT {PRODUCT_COLUMNS} FROM products WHERE {where.where}"
-        f" ORDER BY sku {order} LIMIT %s OFFSET %s",
+        " ORDER BY sku LIMIT %s OFFSET %s",
         (*where.params, limit, offset),
     )
-    rows = cur.fetchall()
-    return rows[::-1] if descending else rows
+    return cur.fetchall()
+
+
+def select_page_after(
+    cur: Cursor, where: Filter, first_sku: str, limit: int, offset: int
+) -> list[tuple]:
+    """Return one page starting `offset` rows after `first_sku` (included) in SKU order."""
+    cur.execute(
+        f"SELECT {PRODUCT_COLUMNS} FROM products WHERE sku >= %s AND {where.where}"
+        " ORDER BY sku LIMIT %s OFFSET %s",
+        (first_sku, *where.params, limit, offset),
+    )
+    return cur.fetchall()
+
+
+def find_bookmark(cur: Cursor, status: str, offset: int) -> tuple[int, str] | None:
+    """Return (position, sku) of the last bookmark at or before `offset`, if still exact."""
+    cur.execute(
+        "SELECT position, sku FROM product_page_bookmarks"
+        " WHERE filter = %s AND position <= %s"
+        " AND churn = (SELECT coalesce(sum(churn), 0) FROM product_count_deltas)"
+        " ORDER BY position DESC LIMIT 1",
+        (status, offset),
+    )
+    return cur.fetchone()
+
+
+def build_bookmarks(cur: Cursor, status: str) -> None:
+    """Record every BOOKMARK_SPACING-th SKU of a listing, and drop older bookmarks.
+
+    One statement reads the churn sum and the SKUs, so both come from one snapshot.
+    """
+    condition = STATUS_CONDITIONS[status]
+    cur.execute(
+        "WITH state AS (SELECT coalesce(sum(churn), 0) AS churn FROM product_count_deltas),"
+        " ranked AS (SELECT sku, row_number() OVER (ORDER BY sku) - 1 AS position"
+        f" FROM products WHERE {condition})"
+        " INSERT INTO product_page_bookmarks (filter, churn, position, sku)"
+        " SELECT %s, state.churn, ranked.position, ranked.sku FROM state, ranked"
+        " WHERE ranked.position %% %s = 0"
+        " ON CONFLICT DO NOTHING",
+        (status, BOOKMARK_SPACING),
+    )
+    cur.execute(
+        "DELETE FROM product_page_bookmarks WHERE filter = %s"
+        " AND churn < (SELECT coalesce(sum(churn), 0) FROM product_count_deltas)",
+        (status,),
+    )
 
 
 def select_product(cur: Cursor, sku: str) -> tuple | None:

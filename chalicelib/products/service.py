@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
+import time
 from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any
@@ -22,6 +23,8 @@ logger = logging.getLogger(__name__)
 # Bulk delete gives up rather than queue behind a long transaction holding either table.
 BULK_DELETE_LOCK_TIMEOUT = "3s"
 _COLUMNS = queries.PRODUCT_COLUMNS.split(", ")
+# Listings read pages starting at this offset or deeper from a page bookmark.
+DEEP_PAGE_OFFSET = 5_000
 
 
 def list_products(query: ListQuery) -> dict[str, Any]:
@@ -29,7 +32,7 @@ def list_products(query: ListQuery) -> dict[str, Any]:
     offset = (query.page - 1) * query.page_size
     with db.transaction() as cur:
         total, estimated = _total(cur, query, where)
-        rows = _page(cur, where, query.page_size, offset, total, estimated)
+        rows = _page(cur, query, where, offset, total)
     return {
         "items": [to_json(row) for row in rows],
         "page": query.page,
@@ -129,12 +132,22 @@ def _total(cur: Cursor, query: ListQuery, where: Filter) -> tuple[int, bool]:
 
 
 def _page(
-    cur: Cursor, where: Filter, limit: int, offset: int, total: int, estimated: bool
+    cur: Cursor, query: ListQuery, where: Filter, offset: int, total: int
 ) -> list[tuple]:
-    """Read one page, scanning from the nearer end of the SKU order when the total is exact."""
-    if offset >= total and not estimated:
+    """Read one page; past the first few thousand rows of a listing, start from a bookmark."""
+    if query.search or offset < DEEP_PAGE_OFFSET:
+        return queries.select_page(cur, where, query.page_size, offset)
+    if offset >= total:
         return []
-    if estimated or offset + limit <= total // 2:
-        return queries.select_page(cur, where, limit, offset, descending=False)
-    size = min(limit, total - offset)
-    return queries.select_page(cur, where, size, total - offset - size, descending=True)
+
+    bookmark = queries.find_bookmark(cur, query.status, offset)
+    if bookmark is None:
+        started = time.perf_counter()
+        queries.build_bookmarks(cur, query.status)
+        logger.info("built page bookmarks for status=%s in %.0f ms", query.status,
+                    (time.perf_counter() - started) * 1000)
+        bookmark = queries.find_bookmark(cur, query.status, offset)
+    if bookmark is None:
+        return queries.select_page(cur, where, query.page_size, offset)
+    position, first_sku = bookmark
+    return queries.select_page_after(cur, where, first_sku, query.page_size, offset - position)
