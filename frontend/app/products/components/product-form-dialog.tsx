@@ -1,0 +1,241 @@
+"use client";
+
+import * as React from "react";
+import { LockIcon } from "lucide-react";
+
+import { Button } from "@/components/ui/button";
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+} from "@/components/ui/dialog";
+import { Input } from "@/components/ui/input";
+import { Label } from "@/components/ui/label";
+import { Textarea } from "@/components/ui/textarea";
+import { ApiError } from "@/lib/api";
+import type { Product, ProductInput } from "@/lib/types";
+
+type FormValues = { sku: string; name: string; description: string; price: string; active: boolean };
+type FieldName = keyof FormValues;
+
+const EMPTY: FormValues = { sku: "", name: "", description: "", price: "", active: true };
+
+function valuesOf(product: Product | null): FormValues {
+  if (!product) return EMPTY;
+  return {
+    sku: product.sku,
+    name: product.name,
+    description: product.description ?? "",
+    price: product.price ?? "",
+    active: product.active,
+  };
+}
+
+function toInput(values: FormValues): ProductInput {
+  return {
+    sku: values.sku.trim(),
+    name: values.name.trim(),
+    description: values.description,
+    price: values.price.trim() === "" ? null : values.price.trim(),
+    active: values.active,
+  };
+}
+
+/** Maps an API failure to messages by field, plus one for the whole form. */
+export function errorsFromApi(error: unknown): { fields: Partial<Record<FieldName, string>>; form: string | null } {
+  if (!(error instanceof ApiError)) {
+    return { fields: {}, form: error instanceof Error ? error.message : String(error) };
+  }
+  if (error.status === 409) return { fields: { sku: error.message }, form: null };
+
+  const fields: Partial<Record<FieldName, string>> = {};
+  for (const [name, message] of Object.entries(error.fieldErrors)) {
+    if (name in EMPTY) fields[name as FieldName] = message;
+  }
+  const unmatched = Object.keys(error.fieldErrors).filter((name) => !(name in EMPTY));
+  const form = Object.keys(fields).length > 0 && unmatched.length === 0 ? null : error.message;
+  return { fields, form };
+}
+
+export type ProductFormDialogProps = {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  /** The product to edit; null to create one. */
+  product: Product | null;
+  onSubmit: (input: ProductInput) => Promise<void>;
+};
+
+export function ProductFormDialog({ open, onOpenChange, product, onSubmit }: ProductFormDialogProps) {
+  const editing = product !== null;
+  const [values, setValues] = React.useState<FormValues>(() => valuesOf(product));
+  const [fieldErrors, setFieldErrors] = React.useState<Partial<Record<FieldName, string>>>({});
+  const [formError, setFormError] = React.useState<string | null>(null);
+  const [saving, setSaving] = React.useState(false);
+
+  React.useEffect(() => {
+    if (!open) return;
+    setValues(valuesOf(product));
+    setFieldErrors({});
+    setFormError(null);
+  }, [open, product]);
+
+  function update<K extends FieldName>(name: K, value: FormValues[K]) {
+    setValues((current) => ({ ...current, [name]: value }));
+    setFieldErrors((current) => ({ ...current, [name]: undefined }));
+  }
+
+  async function handleSubmit(event: React.FormEvent) {
+    event.preventDefault();
+    setSaving(true);
+    setFormError(null);
+    try {
+      await onSubmit(toInput(values));
+      onOpenChange(false);
+    } catch (error) {
+      const { fields, form } = errorsFromApi(error);
+      setFieldErrors(fields);
+      setFormError(form);
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  const title = editing ? "Edit product" : "New product";
+  return (
+    <Dialog open={open} onOpenChange={onOpenChange}>
+      <DialogContent>
+        <DialogHeader>
+          <DialogTitle>{title}</DialogTitle>
+          <DialogDescription>
+            {editing ? "Change the product's details. The SKU cannot be changed." : "Add a product to the catalogue."}
+          </DialogDescription>
+        </DialogHeader>
+        <form onSubmit={handleSubmit} noValidate className="grid gap-4">
+          {formError ? (
+            <p role="alert" className="rounded-md border border-destructive/30 bg-destructive/5 px-3 py-2 text-sm text-destructive">
+              {formError}
+            </p>
+          ) : null}
+          <Field
+            name="sku"
+            label="SKU"
+            error={fieldErrors.sku}
+            hint={editing ? "The SKU identifies the product and cannot be changed." : undefined}
+          >
+            {(props) => (
+              <div className="relative">
+                <Input
+                  {...props}
+                  value={values.sku}
+                  onChange={(event) => update("sku", event.target.value)}
+                  readOnly={editing}
+                  aria-readonly={editing || undefined}
+                  autoComplete="off"
+                  className={editing ? "bg-muted pr-9 font-mono text-muted-foreground" : "font-mono"}
+                  required
+                />
+                {editing ? (
+                  <LockIcon
+                    className="absolute top-1/2 right-3 size-4 -translate-y-1/2 text-muted-foreground"
+                    aria-hidden="true"
+                  />
+                ) : null}
+              </div>
+            )}
+          </Field>
+          <Field name="name" label="Name" error={fieldErrors.name}>
+            {(props) => (
+              <Input {...props} value={values.name} onChange={(event) => update("name", event.target.value)} required />
+            )}
+          </Field>
+          <Field name="description" label="Description" error={fieldErrors.description}>
+            {(props) => (
+              <Textarea
+                {...props}
+                value={values.description}
+                onChange={(event) => update("description", event.target.value)}
+                rows={3}
+              />
+            )}
+          </Field>
+          <Field name="price" label="Price" error={fieldErrors.price} hint="A decimal such as 19.99; leave empty for no price.">
+            {(props) => (
+              <Input
+                {...props}
+                value={values.price}
+                onChange={(event) => update("price", event.target.value)}
+                inputMode="decimal"
+                placeholder="0.00"
+              />
+            )}
+          </Field>
+          <Label className="flex items-center gap-2 font-normal">
+            <input
+              type="checkbox"
+              checked={values.active}
+              onChange={(event) => update("active", event.target.checked)}
+              className="size-4 rounded border-input accent-[var(--brand)]"
+            />
+            Active
+          </Label>
+          <DialogFooter className="pt-2">
+            <Button type="button" variant="outline" onClick={() => onOpenChange(false)}>
+              Cancel
+            </Button>
+            <Button type="submit" disabled={saving}>
+              {saving ? "Saving…" : editing ? "Save changes" : "Create product"}
+            </Button>
+          </DialogFooter>
+        </form>
+      </DialogContent>
+    </Dialog>
+  );
+}
+
+type ControlProps = {
+  id: string;
+  name: string;
+  "aria-invalid": boolean | undefined;
+  "aria-describedby": string | undefined;
+};
+
+function Field({
+  name,
+  label,
+  error,
+  hint,
+  children,
+}: {
+  name: FieldName;
+  label: string;
+  error?: string;
+  hint?: string;
+  children: (props: ControlProps) => React.ReactNode;
+}) {
+  const id = `product-${name}`;
+  const describedBy = error ? `${id}-error` : hint ? `${id}-hint` : undefined;
+  return (
+    <div className="grid gap-2">
+      <Label htmlFor={id}>{label}</Label>
+      {children({
+        id,
+        name,
+        "aria-invalid": error ? true : undefined,
+        "aria-describedby": describedBy,
+      })}
+      {hint && !error ? (
+        <p id={`${id}-hint`} className="text-xs text-muted-foreground">
+          {hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p id={`${id}-error`} className="text-xs font-medium text-destructive">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}

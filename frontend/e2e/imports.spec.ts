@@ -1,0 +1,58 @@
+import { expect, test } from "@playwright/test";
+
+import { RUN, screenshot, writeCsv } from "./helpers";
+
+test.describe.configure({ mode: "serial" });
+
+const ROWS = 200;
+
+test("import uploads a CSV and follows it live to completion", async ({ page }) => {
+  const prefix = `${RUN}-IMP`;
+  const lines = ["sku;Title;Variant Price;Description"];
+  for (let index = 1; index <= ROWS; index++) {
+    lines.push(`${prefix}-${String(index).padStart(4, "0")};Ceramic mug ${index};${(index % 40) + 4}.50;Glazed stoneware`);
+  }
+  const file = writeCsv(`${prefix}.csv`, lines);
+
+  await page.goto("/imports");
+  await page.locator("#import-file").setInputFiles(file);
+  const check = page.getByTestId("header-check");
+  await expect(check).toContainText("semicolon-separated");
+  await expect(check).toContainText("name ← Title");
+  await expect(check).toContainText("price ← Variant Price");
+
+  await page.getByRole("button", { name: "Upload and import" }).click();
+  const progress = page.getByTestId("import-progress");
+  await expect(progress).toBeVisible();
+  await expect(page).toHaveURL(/job=/);
+  await expect(progress.getByTestId("rows-processed")).toContainText(`of ${ROWS} rows`);
+  await screenshot(page, "import-progress");
+
+  await expect(page.getByTestId("import-summary")).toContainText(`Imported ${ROWS} rows`, { timeout: 60_000 });
+  await expect(page.getByTestId("phase-badge").first()).toHaveText("Completed");
+  await expect(page.getByTestId("import-summary")).toContainText(`${ROWS} created`);
+  await screenshot(page, "import-completed");
+
+  await page.reload();
+  const recent = page.getByTestId("recent-import").filter({ hasText: `${prefix}.csv` });
+  await expect(recent).toContainText("Completed");
+  await expect(page.getByTestId("import-summary")).toBeVisible();
+
+  await page.getByRole("link", { name: "View products" }).click();
+  const box = page.getByRole("searchbox", { name: "Search products" });
+  await box.fill(prefix);
+  await box.press("Enter");
+  await expect(page.getByTestId("pagination-summary")).toContainText(`of ${ROWS} products`);
+  await expect(page.getByTestId("product-row").first()).toContainText(`${prefix}-0001`);
+});
+
+test("import with a missing column shows the error before upload", async ({ page }) => {
+  const file = writeCsv(`${RUN}-missing.csv`, ["sku,name,qty", `${RUN}-X,Thing,3`]);
+
+  await page.goto("/imports");
+  await page.locator("#import-file").setInputFiles(file);
+  const alert = page.getByTestId("header-check").getByRole("alert");
+  await expect(alert).toHaveText("Required column 'price' is missing; found: sku, name, qty.");
+  await expect(page.getByRole("button", { name: "Upload and import" })).toHaveCount(0);
+  await screenshot(page, "import-missing-column");
+});
