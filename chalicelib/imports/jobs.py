@@ -116,7 +116,7 @@ def start_parsing(
                 total_rows,
                 file_format.get("encoding"),
                 file_format.get("delimiter"),
-                json.dumps(file_format.get("field_names") or {}),
+                json.dumps(file_format.get("field_columns") or {}),
                 json.dumps(file_format),
                 job_id,
             ),

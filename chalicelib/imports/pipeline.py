@@ -10,6 +10,7 @@ import json
 import logging
 import resource
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 import botocore.exceptions
@@ -19,9 +20,9 @@ import psycopg2.errors
 from chalicelib import config, db
 from chalicelib.imports import faults, jobs, reports, uploads, upsert
 from chalicelib.imports.errors import ImportRejected
-from chalicelib.imports.fileformat import FileFormat, detect_format
+from chalicelib.imports.fileformat import FileFormat, read_format
 from chalicelib.imports.planning import Chunk, plan_chunks
-from chalicelib.imports.rows import parse_chunk
+from chalicelib.imports.rows import Issue, Row, parse_chunk
 
 logger = logging.getLogger(__name__)
 
@@ -71,9 +72,8 @@ def _plan(bucket: str, key: str) -> tuple[dict[str, Any], int, list[dict[str, An
     """Detect the file's format and plan its chunks in one streaming read."""
     with _transient_errors():
         blocks = uploads.read_all(bucket, key)
-        first = next(blocks, b"")
-        file_format = detect_format(first)
-        plan = plan_chunks(itertools.chain([first], blocks), file_format, config.chunk_bytes())
+        file_format, head = read_format(blocks)
+        plan = plan_chunks(itertools.chain([head], blocks), file_format, config.chunk_bytes())
     return file_format.to_dict(), plan.total_rows, [chunk.to_dict() for chunk in plan.chunks]
 
 
@@ -119,44 +119,54 @@ def _import_chunk(
     return {"chunk": chunk.index, "rows": imported, "resumed_at": committed - imported}
 
 
-def _batches(records):
+def _batches(
+    records: Iterator[Row | Issue],
+) -> Iterator[tuple[int, list[Row], list[Issue]]]:
     """Group parsed records into batches of at most BATCH_ROWS records.
 
-    Yields (records consumed, product rows, issues).
+    Yields (records consumed, rows, issues). A record is consumed by its row or by its error;
+    warnings travel in the batch of the row they belong to, which follows them.
     """
-    rows: list[upsert.ProductRow] = []
-    issues: list[upsert.Issue] = []
+    rows: list[Row] = []
+    issues: list[Issue] = []
     consumed = 0
     for record in records:
-        consumed += 1
-        if record.row is not None:
-            rows.append(record.row)
-        issues.extend(record.issues)
+        if type(record[0]) is int:
+            rows.append(record)
+            consumed += 1
+        else:
+            issues.append(record)
+            if record[0] == "error":
+                consumed += 1
         if consumed == config.BATCH_ROWS:
             yield consumed, rows, issues
             rows, issues, consumed = [], [], 0
-    if consumed:
+    if consumed or issues:
         yield consumed, rows, issues
 
 
 def finalize(event: dict[str, Any]) -> dict[str, Any]:
-    """Mark the job completed once every chunk committed all its rows, and delete the upload."""
+    """Write the error report, delete the upload, then mark the job completed.
+
+    The job turns `completed` last, so a client that sees it finds the report ready and the
+    upload gone.
+    """
     job_id = uuid.UUID(event["job_id"])
-    current = jobs.get_job(job_id)
-    if current is None or current["status"] != "parsing":
+    job = jobs.get_job(job_id)
+    if job is None or job["status"] != "parsing":
         logger.info("job %s is not parsing at finalize; leaving it", job_id)
         return {"job_id": str(job_id), "completed": False}
     missing = _uncommitted_rows(job_id)
     if missing:
-        raise TransientError(f"job {job_id} still has {missing} rows not committed")
-    job = jobs.complete(job_id)
-    if job is None:
-        logger.info("job %s was not parsing at finalize; leaving it", job_id)
-        return {"job_id": str(job_id), "completed": False}
+        raise RuntimeError(f"{missing} rows of job {job_id} were planned but never committed")
     with _transient_errors():
         if job["error_count"] or job["warning_count"]:
             reports.write_report(job)
         uploads.delete_upload(event["bucket"], event["key"])
+    job = jobs.complete(job_id)
+    if job is None:
+        logger.info("job %s stopped parsing during finalize; leaving it", job_id)
+        return {"job_id": str(job_id), "completed": False}
     logger.info(
         "job %s completed: %s rows, %s created, %s updated, %s errors",
         job_id, job["processed_rows"], job["created_rows"], job["updated_rows"],

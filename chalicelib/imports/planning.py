@@ -141,8 +141,7 @@ class RecordSplitter:
             records = self._split_window(data[position:end], last=final and end == len(data))
             partial = records.pop()
             if records:
-                pieces.append(self._run(records, data, position))
-                position += pieces[-1].size
+                position = self._emit(records, data, position, pieces)
                 window = SCAN_BYTES
             if len(partial) > self._max_record_bytes:
                 self._start_long(data, position)
@@ -166,6 +165,31 @@ class RecordSplitter:
         records.append(partial)
         return records
 
+    def _emit(
+        self, records: list[bytes], data: bytes, position: int, pieces: list[RecordRun | LongRecord]
+    ) -> int:
+        """Append records that start at data[position] to `pieces`; return the position after."""
+        limit = self._max_record_bytes
+        if sum(map(len, records)) <= limit or max(map(len, records)) <= limit:
+            pieces.append(self._run(records, data, position))
+            return position + pieces[-1].size
+        # Complete records over the limit are reported like those found in long mode, so the
+        # outcome does not depend on how the stream was cut into blocks.
+        def is_long_record(record: bytes) -> bool:
+            return len(record) > limit and not is_blank(record)
+
+        for is_long, group in itertools.groupby(records, key=is_long_record):
+            if not is_long:
+                pieces.append(self._run(list(group), data, position))
+                position += pieces[-1].size
+                continue
+            for record in group:
+                self._long = _LongState(self.offset, self.line, record[:HEAD_BYTES])
+                self._long.add(record, 0, len(record))
+                pieces.append(self._end_long(unclosed=False))
+                position += len(record)
+        return position
+
     def _run(self, records: list[bytes], data: bytes, position: int) -> RecordRun:
         """Wrap records that tile data[position:] and advance the offset and line past them."""
         size = sum(map(len, records))
@@ -177,7 +201,8 @@ class RecordSplitter:
 
     def _last_record(self, record: bytes) -> RecordRun | LongRecord:
         state, _, _ = self._advance(_START_FIELD, record, 0)
-        if state != _IN_QUOTED_FIELD and len(record) <= self._max_record_bytes:
+        fits = len(record) <= self._max_record_bytes or is_blank(record)
+        if state != _IN_QUOTED_FIELD and fits:
             return self._run([record], record, 0)
         self._long = _LongState(self.offset, self.line, record[:HEAD_BYTES], state)
         self._long.add(record, 0, len(record))

@@ -39,14 +39,14 @@ def write_report(job: dict[str, Any]) -> str:
         writer.writerow(["line", "severity", "reason", *header])
         for line, severity, reason, raw in _issues(job["id"]):
             writer.writerow([line, severity, reason, *_fields(raw, delimiter)])
-        text.flush()
+        # Detach so the wrapper leaves the spool open for the upload.
+        text.detach()
         spool.seek(0)
         aws.s3().upload_fileobj(
             spool, config.upload_bucket(), key,
             ExtraArgs={"ContentType": "text/csv; charset=utf-8",
                        "ContentDisposition": f'attachment; filename="errors-{job["id"]}.csv"'},
         )
-        text.detach()
     logger.info("error report for job %s written to %s", job["id"], key)
     return key
 

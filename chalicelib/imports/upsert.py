@@ -20,10 +20,10 @@ import psycopg2.extensions
 
 logger = logging.getLogger(__name__)
 
-# (row index in the file, sku, name, description, price)
-ProductRow = tuple[int, str, str, str, "Decimal | str | None"]
-# (line, severity, reason, raw text of the row)
-Issue = tuple[int, str, str, str]
+# (row index in the file, line, sku, name, description, price), as the row parser yields them
+ProductRow = tuple[int, int, str, str, str, "Decimal | str | None"]
+# (severity, line, reason, raw text of the row)
+Issue = tuple[str, int, str, str]
 
 
 class BatchRejected(Exception):
@@ -50,6 +50,7 @@ class BatchCounts:
 _STAGING_DDL = """
 CREATE TEMPORARY TABLE IF NOT EXISTS import_staging (
     row bigint NOT NULL,
+    line bigint NOT NULL,
     sku text COLLATE "C" NOT NULL,
     name text NOT NULL,
     description text NOT NULL,
@@ -58,7 +59,7 @@ CREATE TEMPORARY TABLE IF NOT EXISTS import_staging (
 """
 
 _COPY_STAGING = """
-COPY import_staging (row, sku, name, description, price)
+COPY import_staging (row, line, sku, name, description, price)
 FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL (sku, name, description))
 """
 
@@ -88,7 +89,7 @@ SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FR
 """
 
 _COPY_ISSUES = """
-COPY import_issues (job_id, line, severity, reason, raw) FROM STDIN WITH (FORMAT csv)
+COPY import_issues (job_id, severity, line, reason, raw) FROM STDIN WITH (FORMAT csv)
 """
 
 
@@ -114,7 +115,7 @@ def commit_batch(
     `consumed` is how many of the chunk's records this batch covers, skipped rows included;
     `committed_before` is the chunk's progress this worker expects to find in the database.
     """
-    errors = sum(1 for issue in issues if issue[1] == "error")
+    errors = sum(1 for issue in issues if issue[0] == "error")
     warnings = len(issues) - errors
     try:
         with conn.cursor() as cur:
@@ -158,10 +159,8 @@ def _upsert_rows(cur: Any, job_seq: int, rows: Sequence[ProductRow]) -> tuple[in
 
 def _store_issues(cur: Any, job_id: uuid.UUID, issues: Sequence[Issue]) -> None:
     if issues:
-        cur.copy_expert(
-            _COPY_ISSUES,
-            _as_csv([(job_id, line, severity, reason, raw) for line, severity, reason, raw in issues]),
-        )
+        records = [(job_id, severity, line, reason, raw) for severity, line, reason, raw in issues]
+        cur.copy_expert(_COPY_ISSUES, _as_csv(records))
 
 
 def _advance_job(cur: Any, job_id: uuid.UUID, counts: BatchCounts) -> None:

@@ -12,6 +12,7 @@ import hashlib
 import json
 import logging
 import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -32,6 +33,7 @@ DEPLOYMENT_BUCKET = "fullfill-deployment"
 ENDPOINT = "http://127.0.0.1:4566"
 STACK_FILE = ROOT / ".fullfill" / "stack.json"
 FAULT_DIR = ROOT / ".fullfill" / "faults"
+DEPLOYED_FILE = ROOT / ".fullfill" / "build-deployed.json"
 # CloudFormation takes a template inline up to this size; larger ones go through S3.
 MAX_INLINE_TEMPLATE = 51_200
 
@@ -46,8 +48,8 @@ def local_aws_environment() -> None:
     os.environ.pop("AWS_SESSION_TOKEN", None)
 
 
-def upload_package(s3: Any, template: dict[str, Any], package: Path) -> None:
-    """Upload the code package and point every function's CodeUri at it."""
+def upload_package(s3: Any, template: dict[str, Any], package: Path) -> str:
+    """Upload the code package, point every function's CodeUri at it, return its key."""
     digest = hashlib.sha256(package.read_bytes()).hexdigest()[:16]
     key = f"deployment-{digest}.zip"
     _ensure_bucket(s3, DEPLOYMENT_BUCKET)
@@ -55,33 +57,86 @@ def upload_package(s3: Any, template: dict[str, Any], package: Path) -> None:
     for resource in template["Resources"].values():
         if resource["Type"] == "AWS::Serverless::Function":
             resource["Properties"]["CodeUri"] = {"Bucket": DEPLOYMENT_BUCKET, "Key": key}
+    return key
 
 
-def deploy_stack(cfn: Any, s3: Any, template: dict[str, Any], parameters: dict[str, str]) -> None:
-    body = json.dumps(template)
-    source: dict[str, str]
-    if len(body) <= MAX_INLINE_TEMPLATE:
-        source = {"TemplateBody": body}
-    else:
-        s3.put_object(Bucket=DEPLOYMENT_BUCKET, Key="template.json", Body=body.encode())
-        source = {"TemplateURL": f"{ENDPOINT}/{DEPLOYMENT_BUCKET}/template.json"}
-    arguments = {
-        "StackName": STACK_NAME,
-        **source,
-        "Parameters": [{"ParameterKey": k, "ParameterValue": v} for k, v in parameters.items()],
-        "Capabilities": ["CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"],
-    }
-    if _stack_status(cfn) is None:
-        cfn.create_stack(**arguments)
-        _wait(cfn, "CREATE_COMPLETE")
+def deploy_stack(
+    cfn: Any, s3: Any, template: dict[str, Any], parameters: dict[str, str], code_key: str
+) -> None:
+    """Bring the stack to this template and code, by the cheapest way LocalStack handles.
+
+    LocalStack 4.8.1 fails stack updates that touch the REST API's stage ("Stage already
+    exists") and then loses the outputs, so a changed template recreates the stack. Changed
+    code alone only replaces the functions' code.
+    """
+    template_digest = _template_digest(template, parameters)
+    deployed = _deployed_state(cfn)
+    if deployed.get("template") == template_digest:
+        if deployed.get("code") != code_key:
+            _update_function_code(cfn, code_key)
+            _save_deployed_state(cfn, template_digest, code_key)
         return
-    try:
-        cfn.update_stack(**arguments)
-    except botocore.exceptions.ClientError as exc:
-        if "No updates are to be performed" in str(exc):
-            return
-        raise
-    _wait(cfn, "UPDATE_COMPLETE")
+    if _stack_status(cfn) is not None:
+        # LocalStack 4.8.1 fails to update or delete this stack (its REST API stage and events
+        # rule), and keeps nothing across restarts anyway: start it afresh instead.
+        logger.info("deploy: template changed; restarting LocalStack to recreate %s", STACK_NAME)
+        _restart_localstack()
+        upload_package(s3, template, ROOT / ".fullfill" / "build" / "deployment.zip")
+    cfn.create_stack(
+        StackName=STACK_NAME,
+        **_template_source(s3, template),
+        Parameters=[{"ParameterKey": k, "ParameterValue": v} for k, v in parameters.items()],
+        Capabilities=["CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"],
+    )
+    _wait(cfn, "CREATE_COMPLETE")
+    _save_deployed_state(cfn, template_digest, code_key)
+
+
+def _template_digest(template: dict[str, Any], parameters: dict[str, str]) -> str:
+    without_code = json.loads(json.dumps(template))
+    for resource in without_code["Resources"].values():
+        if resource["Type"] == "AWS::Serverless::Function":
+            resource["Properties"].pop("CodeUri", None)
+    text = json.dumps([without_code, parameters], sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _deployed_state(cfn: Any) -> dict[str, str]:
+    """Return what the last deploy recorded, if the stack it deployed still stands."""
+    if not DEPLOYED_FILE.exists() or _stack_status(cfn) not in ("CREATE_COMPLETE", "UPDATE_COMPLETE"):
+        return {}
+    state = json.loads(DEPLOYED_FILE.read_text())
+    stack = cfn.describe_stacks(StackName=STACK_NAME)["Stacks"][0]
+    return state if state.get("stack_id") == stack["StackId"] else {}
+
+
+def _save_deployed_state(cfn: Any, template_digest: str, code_key: str) -> None:
+    stack = cfn.describe_stacks(StackName=STACK_NAME)["Stacks"][0]
+    state = {"stack_id": stack["StackId"], "template": template_digest, "code": code_key}
+    DEPLOYED_FILE.write_text(json.dumps(state) + "\n")
+
+
+def _update_function_code(cfn: Any, code_key: str) -> None:
+    lambda_client = boto3.client("lambda")
+    for name in _function_names(cfn):
+        lambda_client.update_function_code(FunctionName=name, S3Bucket=DEPLOYMENT_BUCKET,
+                                           S3Key=code_key)
+        lambda_client.get_waiter("function_updated_v2").wait(FunctionName=name)
+    logger.info("deploy: function code replaced with %s", code_key)
+
+
+def _function_names(cfn: Any) -> list[str]:
+    resources = cfn.describe_stack_resources(StackName=STACK_NAME)["StackResources"]
+    return [r["PhysicalResourceId"] for r in resources
+            if r["ResourceType"] == "AWS::Lambda::Function"]
+
+
+def _template_source(s3: Any, template: dict[str, Any]) -> dict[str, str]:
+    body = json.dumps(template)
+    if len(body) <= MAX_INLINE_TEMPLATE:
+        return {"TemplateBody": body}
+    s3.put_object(Bucket=DEPLOYMENT_BUCKET, Key="template.json", Body=body.encode())
+    return {"TemplateURL": f"{ENDPOINT}/{DEPLOYMENT_BUCKET}/template.json"}
 
 
 def write_stack_file(cfn: Any, database_url: str) -> dict[str, str]:
@@ -101,6 +156,12 @@ def write_stack_file(cfn: Any, database_url: str) -> dict[str, str]:
     STACK_FILE.write_text(json.dumps(existing, indent=2) + "\n")
     STACK_FILE.chmod(0o600)
     return endpoints
+
+
+def _restart_localstack() -> None:
+    script = str(ROOT / "infra" / "local" / "localstack.sh")
+    subprocess.run(["bash", script, "stop"], check=True)
+    subprocess.run(["bash", script, "start"], check=True)
 
 
 def _ensure_bucket(s3: Any, name: str) -> None:
@@ -156,10 +217,11 @@ def main() -> None:
     template = json.loads(template_path.read_text())
     s3 = boto3.client("s3")
     cfn = boto3.client("cloudformation")
-    upload_package(s3, template, template_path.parent / "deployment.zip")
+    code_key = upload_package(s3, template, template_path.parent / "deployment.zip")
     started = time.monotonic()
     FAULT_DIR.mkdir(parents=True, exist_ok=True)
-    deploy_stack(cfn, s3, template, {"DatabaseUrl": database_url, "FaultInjectionDir": str(FAULT_DIR)})
+    parameters = {"DatabaseUrl": database_url, "FaultInjectionDir": str(FAULT_DIR)}
+    deploy_stack(cfn, s3, template, parameters, code_key)
     endpoints = write_stack_file(cfn, database_url)
     logger.info("deploy: stack %s ready in %.0f s; api %s", STACK_NAME,
                 time.monotonic() - started, endpoints["api_url"])

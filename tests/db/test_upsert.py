@@ -54,8 +54,8 @@ def worker_conn(conn):
 
 def test_commit_batch_creates_then_updates(worker_conn):
     job = _parsing_job([2, 2])
-    first = _commit(worker_conn, job, 0, [(0, "a-1", "Mug", "", Decimal("9.99")), (1, "b-2", "Cup", "x", None)])
-    second = _commit(worker_conn, job, 1, [(2, "a-1", "Big mug", "y", "12.50"), (3, "c-3", "Pot", "", None)])
+    first = _commit(worker_conn, job, 0, [(0, 2, "a-1", "Mug", "", Decimal("9.99")), (1, 3, "b-2", "Cup", "x", None)])
+    second = _commit(worker_conn, job, 1, [(2, 4, "a-1", "Big mug", "y", "12.50"), (3, 5, "c-3", "Pot", "", None)])
 
     assert (first.created, first.updated) == (2, 0)
     assert (second.created, second.updated) == (1, 1)
@@ -65,16 +65,16 @@ def test_commit_batch_creates_then_updates(worker_conn):
 
 def test_commit_batch_keeps_last_row_within_batch(worker_conn):
     job = _parsing_job([3])
-    _commit(worker_conn, job, 0, [(0, "a", "first", "", None), (1, "a", "second", "", None),
-                                  (2, "a", "third", "", None)])
+    _commit(worker_conn, job, 0, [(0, 2, "a", "first", "", None), (1, 3, "a", "second", "", None),
+                                  (2, 4, "a", "third", "", None)])
 
     assert _product(worker_conn, "a")[0] == "third"
 
 
 def test_last_row_wins_when_chunks_commit_in_reverse(worker_conn):
     job = _parsing_job([2, 2])
-    _commit(worker_conn, job, 1, [(2, "a", "from row 2", "", None), (3, "b", "from row 3", "", None)])
-    _commit(worker_conn, job, 0, [(0, "a", "from row 0", "", None), (1, "b", "from row 1", "", None)])
+    _commit(worker_conn, job, 1, [(2, 4, "a", "from row 2", "", None), (3, 5, "b", "from row 3", "", None)])
+    _commit(worker_conn, job, 0, [(0, 2, "a", "from row 0", "", None), (1, 3, "b", "from row 1", "", None)])
 
     assert _product(worker_conn, "a")[0] == "from row 2"
     assert _product(worker_conn, "b")[0] == "from row 3"
@@ -83,8 +83,8 @@ def test_last_row_wins_when_chunks_commit_in_reverse(worker_conn):
 def test_later_import_overrides_earlier_whatever_the_commit_order(worker_conn):
     older = _parsing_job([1])
     newer = _parsing_job([1])
-    _commit(worker_conn, newer, 0, [(0, "a", "newer import", "", None)])
-    _commit(worker_conn, older, 0, [(5000, "a", "older import", "", None)])
+    _commit(worker_conn, newer, 0, [(0, 2, "a", "newer import", "", None)])
+    _commit(worker_conn, older, 0, [(5000, 5002, "a", "older import", "", None)])
 
     assert _product(worker_conn, "a")[0] == "newer import"
 
@@ -94,7 +94,7 @@ def test_import_overwrites_product_edited_by_hand(worker_conn):
         cur.execute("INSERT INTO products (sku, name) VALUES ('a', 'typed in the UI')")
     worker_conn.commit()
     job = _parsing_job([1])
-    counts = _commit(worker_conn, job, 0, [(0, "a", "from the file", "", None)])
+    counts = _commit(worker_conn, job, 0, [(0, 2, "a", "from the file", "", None)])
 
     assert counts.updated == 1
     assert _product(worker_conn, "a")[0] == "from the file"
@@ -102,7 +102,7 @@ def test_import_overwrites_product_edited_by_hand(worker_conn):
 
 def test_retried_batch_is_rejected_and_not_counted_twice(worker_conn):
     job = _parsing_job([2])
-    rows = [(0, "a", "Mug", "", None), (1, "b", "Cup", "", None)]
+    rows = [(0, 2, "a", "Mug", "", None), (1, 3, "b", "Cup", "", None)]
     _commit(worker_conn, job, 0, rows)
 
     with pytest.raises(upsert.ChunkTakenOver):
@@ -113,8 +113,8 @@ def test_retried_batch_is_rejected_and_not_counted_twice(worker_conn):
 
 def test_batch_counts_issues_and_skipped_rows(worker_conn):
     job = _parsing_job([3])
-    issues = [(3, "error", "invalid SKU '': empty", ",Mug,1"), (4, "warning", "price 'x'", "c,Cup,x")]
-    _commit(worker_conn, job, 0, [(0, "a", "Mug", "", None), (2, "c", "Cup", "", None)],
+    issues = [("error", 3, "invalid SKU '': empty", ",Mug,1"), ("warning", 4, "price 'x'", "c,Cup,x")]
+    _commit(worker_conn, job, 0, [(0, 2, "a", "Mug", "", None), (2, 4, "c", "Cup", "", None)],
             issues=issues, consumed=3)
 
     assert _job_counts(worker_conn, job) == (3, 2, 0, 1, 1)
@@ -128,7 +128,7 @@ def test_batch_for_cancelled_job_writes_nothing(worker_conn):
     worker_conn.commit()
 
     with pytest.raises(upsert.JobNotRunning):
-        _commit(worker_conn, job, 0, [(0, "a", "Mug", "", None)])
+        _commit(worker_conn, job, 0, [(0, 2, "a", "Mug", "", None)])
 
     assert _product(worker_conn, "a") is None
     with worker_conn.cursor() as cur:
@@ -138,7 +138,7 @@ def test_batch_for_cancelled_job_writes_nothing(worker_conn):
 
 def test_job_status_payload_reports_progress(worker_conn):
     job = _parsing_job([4])
-    _commit(worker_conn, job, 0, [(0, "a", "Mug", "", None)])
+    _commit(worker_conn, job, 0, [(0, 2, "a", "Mug", "", None)])
 
     status = jobs.status_payload(jobs.get_job(job["id"]))
 
