@@ -162,7 +162,9 @@ async def sample_service(pid: int, url: str, dbname: str, results: Results, stop
         await asyncio.sleep(0.5)
 
 
-async def run(args: argparse.Namespace, url: str, dbname: str, service: subprocess.Popen, base: str):
+async def run(
+    args: argparse.Namespace, url: str, dbname: str, service: subprocess.Popen, base: str
+) -> None:
     results = Results()
     job_ids = create_jobs(url, args.jobs)
     stop_sampling = asyncio.Event()

@@ -173,7 +173,8 @@ class Hub:
 
     def _watch(self, job_id: str) -> _JobWatch:
         loop = asyncio.get_running_loop()
-        watch = _JobWatch(job_id, RateWindow(self.settings.rate_window_seconds), loop.create_future())
+        rates = RateWindow(self.settings.rate_window_seconds)
+        watch = _JobWatch(job_id, rates, loop.create_future())
         self._watches[job_id] = watch
         watch.task = asyncio.create_task(self._run_watch(watch), name=f"sse-watch-{job_id}")
         watch.wakeup.set()
@@ -201,7 +202,7 @@ class Hub:
             watch.wakeup.clear()
             if watch.closed:
                 break
-            await self._refresh([watch])
+            await self._refresh_guarded([watch])
         if not watch.loaded.done():
             watch.loaded.set_result(None)
 
@@ -273,16 +274,27 @@ class Hub:
                 if watch.loaded.done() and watch.last_read <= deadline
             ]
             for start in range(0, len(due), REFRESH_BATCH):
-                await self._refresh(due[start : start + REFRESH_BATCH])
+                await self._refresh_guarded(due[start : start + REFRESH_BATCH])
+
+    async def _refresh_guarded(self, watches: Sequence[_JobWatch]) -> None:
+        """Refresh watches; a bug in building a snapshot is logged instead of ending the task."""
+        try:
+            await self._refresh(watches)
+        except Exception as exc:
+            job_ids = [watch.job_id for watch in watches]
+            logger.exception("refreshing import jobs %s failed", job_ids)
+            failure = ReadFailed(f"refreshing import jobs {job_ids} failed: {exc}")
+            self._read_failed(watches, failure)
 
     async def _listen_forever(self) -> None:
         backoff = 0.5
         while True:
+            application_name = f"{self.settings.application_name}-listen"
             try:
                 conn = await asyncpg.connect(
                     self.settings.database_url,
                     timeout=10,
-                    server_settings={"application_name": f"{self.settings.application_name}-listen"},
+                    server_settings={"application_name": application_name},
                 )
             except _CONNECTION_ERRORS as exc:
                 logger.warning("LISTEN connection failed, retrying in %.1f s: %s", backoff, exc)
@@ -305,7 +317,7 @@ class Hub:
             backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
 
     async def _listen(self, conn: asyncpg.Connection) -> None:
-        """Listen until the connection closes or stops answering."""
+        """Listen until the connection closes or a check query on it fails."""
         closed = asyncio.Event()
         conn.add_termination_listener(lambda _conn: closed.set())
         await conn.add_listener(CHANNEL, self._on_notification)

@@ -98,5 +98,5 @@ def _zone(name: str) -> ZoneInfo | None:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        logger.warning("server time zone %r is unknown to zoneinfo; sending timestamps in UTC", name)
+        logger.warning("server time zone %r is unknown to zoneinfo; sending UTC timestamps", name)
         return None

@@ -69,7 +69,7 @@ async def status_stream(request: Request) -> Response:
         return _not_found(raw_id)
 
     if subscription.is_caught_up_on_terminal():
-        # 204 tells EventSource to stop reconnecting: the client has the final state.
+        # The client has the final state, and a 204 makes EventSource stop reconnecting.
         hub.unsubscribe(subscription)
         return Response(status_code=204)
     return EventSourceResponse(

@@ -18,19 +18,21 @@ from chalicelib.progress.client import Event, iter_events
 APPLICATION_NAME = "fullfill-sse-test"
 
 
-def wait_for(condition: Callable[[], bool], what: str, timeout: float = 10.0) -> None:
+def wait_for(condition: Callable[[], bool], description: str, timeout: float = 10.0) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
-            raise TimeoutError(f"timed out after {timeout} s waiting for {what}")
+            raise TimeoutError(f"timed out after {timeout} s waiting for {description}")
         time.sleep(0.02)
 
 
-async def wait_until(condition: Callable[[], bool], what: str, timeout: float = 3.0) -> None:
+async def wait_until(
+    condition: Callable[[], bool], description: str, timeout: float = 3.0
+) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
-            raise TimeoutError(f"timed out after {timeout} s waiting for {what}")
+            raise TimeoutError(f"timed out after {timeout} s waiting for {description}")
         await asyncio.sleep(0.02)
 
 

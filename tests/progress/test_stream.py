@@ -97,7 +97,7 @@ async def test_stream_sends_terminal_state_once_to_new_subscriber(start_service,
 
 
 class StaleReader(JobReader):
-    """Answers reads with rows queued in `stale_rows` before asking the database."""
+    """Returns the rows queued in `stale_rows`, one per read, before reading the database."""
 
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
@@ -209,7 +209,8 @@ async def test_stream_payload_matches_rest_status(start_service, client, conn):
     with conn, conn.cursor() as cur:
         for line in (9, 3, 7, 5, 4, 8):
             cur.execute(
-                "INSERT INTO import_issues (job_id, line, severity, reason) VALUES (%s, %s, %s, %s)",
+                "INSERT INTO import_issues (job_id, line, severity, reason) "
+                "VALUES (%s, %s, %s, %s)",
                 (job["id"], line, "error", f"price on line {line} is invalid"),
             )
     running = start_service(**NO_REFRESH)
