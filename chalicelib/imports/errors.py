@@ -6,7 +6,7 @@ from __future__ import annotations
 class ImportRejected(Exception):
     """The whole file cannot be imported.
 
-    The message is shown to the user as it is: it says what is wrong, quotes the offending
+    The message is shown to the user as it is: it states what is wrong, quotes the offending
     value and, where possible, what to do about it.
     """
 

@@ -12,7 +12,7 @@ import csv
 import io
 import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,7 +59,10 @@ _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 13)) + b"\x7f"
 _SEP_LINE = re.compile(r"sep=(.)(?:\r\n|\r|\n|$)", re.IGNORECASE)
 _LINE_ENDINGS = {"\r\n": "CRLF", "\n": "LF", "\r": "CR"}
 _SIGNATURES = (
-    (b"PK\x03\x04", "a ZIP archive (an Excel .xlsx workbook?), not CSV text; save the sheet as CSV"),
+    (
+        b"PK\x03\x04",
+        "a ZIP archive (an Excel .xlsx workbook?), not CSV text; save the sheet as CSV",
+    ),
     (b"\xd0\xcf\x11\xe0", "an Excel .xls workbook, not CSV text; save the sheet as CSV"),
     (b"%PDF-", "a PDF document, not CSV text"),
     (b"\x1f\x8b", "gzip-compressed; upload the uncompressed CSV file"),
@@ -143,7 +146,9 @@ def read_format(
             continue
         logger.info(
             "detected format: encoding %s, delimiter %r, columns %s",
-            fmt.encoding, fmt.delimiter, fmt.field_columns,
+            fmt.encoding,
+            fmt.delimiter,
+            fmt.field_columns,
         )
         return fmt, bytes(head)
 
@@ -158,11 +163,12 @@ def _read_until(blocks: Iterator[bytes], head: bytearray, wanted: int) -> bool:
     return False
 
 
-def detect_format(head: bytes, *, at_eof: bool) -> FileFormat:
+def detect_format(head: bytes, *, at_eof: bool = False) -> FileFormat:
     """Detect the format from the first bytes of a file.
 
-    `at_eof` tells whether `head` is the whole file. Raises ImportRejected when the file is not
-    importable CSV text, and HeaderIncomplete when `head` ends inside the header row.
+    `at_eof` is true when `head` is the whole file. Raises ImportRejected when the file is not
+    importable CSV text, and HeaderIncomplete when `head` ends inside the header row (so a
+    one-line file without a line break needs `at_eof=True`; `read_format` handles both).
     """
     _reject_non_text(head, at_eof=at_eof)
     encoding = _detect_encoding(head, at_eof=at_eof)
@@ -364,9 +370,3 @@ def _line_ending(header_text: str) -> str:
         if header_text.endswith(ending):
             return name
     return "none"
-
-
-def iter_head(head: bytes, blocks: Iterable[bytes]) -> Iterator[bytes]:
-    """Yield `head` and then `blocks`: the whole file after `read_format` consumed its head."""
-    yield head
-    yield from blocks

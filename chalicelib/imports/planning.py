@@ -1,8 +1,8 @@
 """Split a CSV byte stream into records, and plan chunks of whole records for the workers.
 
-Records are found exactly as `csv.reader` (default dialect, `strict=False`) finds them: a quote
-opens a quoted field only at the start of a field, `""` inside a quoted field is a literal quote,
-and LF, CRLF or a lone CR ends a record unless it is inside a quoted field.
+Records end exactly where `csv.reader` (default dialect, `strict=False`) ends them. A quote
+opens a quoted field only at the start of a field, and `""` inside a quoted field is a literal
+quote. LF, CRLF or a lone CR ends a record unless it is inside a quoted field.
 
 A blank line (nothing between two line breaks) is not a record: the planner does not count it
 and the row parser skips it. Every other record counts, including one the parser rejects.
@@ -173,6 +173,7 @@ class RecordSplitter:
         if sum(map(len, records)) <= limit or max(map(len, records)) <= limit:
             pieces.append(self._run(records, data, position))
             return position + pieces[-1].size
+
         # Complete records over the limit are reported like those found in long mode, so the
         # outcome does not depend on how the stream was cut into blocks.
         def is_long_record(record: bytes) -> bool:
@@ -212,7 +213,9 @@ class RecordSplitter:
         logger.info("record at line %s is longer than %s bytes", self.line, self._max_record_bytes)
         self._long = _LongState(self.offset, self.line, data[position : position + HEAD_BYTES])
 
-    def _advance_long(self, data: bytes, position: int, pieces: list[RecordRun | LongRecord]) -> int:
+    def _advance_long(
+        self, data: bytes, position: int, pieces: list[RecordRun | LongRecord]
+    ) -> int:
         long = self._long
         assert long is not None
         long.state, end, ended = self._advance(long.state, data, position)
@@ -295,7 +298,9 @@ def split_records(
     max_record_bytes: int | None = None,
 ) -> Iterator[RecordRun | LongRecord]:
     """Yield the records of a byte stream that starts at a record start; see RecordSplitter."""
-    splitter = RecordSplitter(delimiter, offset=offset, line=line, max_record_bytes=max_record_bytes)
+    splitter = RecordSplitter(
+        delimiter, offset=offset, line=line, max_record_bytes=max_record_bytes
+    )
     for block in blocks:
         yield from splitter.feed(block)
     yield from splitter.close()
@@ -358,16 +363,17 @@ class Plan:
 def plan_chunks(blocks: Iterable[bytes], fmt: FileFormat, chunk_bytes: int) -> Plan:
     """Count the data records of a whole file and cut it into chunks of about `chunk_bytes`.
 
-    `blocks` is the whole file from byte 0, read once. A chunk always starts at a record (never
-    at a blank line) and takes records until one starts `chunk_bytes` or more past its start,
-    so only the last chunk is smaller than `chunk_bytes`, and a chunk exceeds it by less than
-    one record.
+    `blocks` is the whole file from byte 0, read once. A chunk starts at a record, never at a
+    blank line. It takes records until one starts `chunk_bytes` or more past its start. So only
+    the last chunk is smaller than `chunk_bytes`, and a chunk exceeds it by less than one record.
     """
     if chunk_bytes < 1:
         raise ValueError(f"chunk_bytes must be positive, got {chunk_bytes}")
     planner = _Planner(chunk_bytes)
     data = _skip_bytes(blocks, fmt.data_start)
-    for piece in split_records(data, fmt.delimiter, offset=fmt.data_start, line=fmt.header_lines + 1):
+    for piece in split_records(
+        data, fmt.delimiter, offset=fmt.data_start, line=fmt.header_lines + 1
+    ):
         if isinstance(piece, LongRecord):
             planner.add_record(piece.offset, piece.line, blank=False)
             planner.end = piece.offset + piece.size
@@ -435,4 +441,3 @@ class _Planner:
     def finish(self, *, file_size: int) -> Plan:
         self._close_chunk(file_size)
         return Plan(self.rows, file_size, tuple(self.chunks))
-

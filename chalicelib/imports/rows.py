@@ -37,7 +37,7 @@ Issue = tuple[str, int, str, str]
 """(severity, line, reason, raw text of the record)."""
 
 MAX_FIELD_CHARS = 1024 * 1024
-"""Longest field accepted; a longer one makes its row an error."""
+"""Maximum field length in characters; a longer field makes its row an error."""
 
 MAX_SKU_CHARS = 255
 MAX_RAW_CHARS = 10_000
@@ -48,13 +48,13 @@ MAX_PRICE = Decimal("9999999999.99")
 
 _CENT = Decimal("0.01")
 _PRICE_LIMIT = Decimal(10) ** 10
-_SKU_FORBIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
+_SKU_FORBIDDEN = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]"
+)
 _SCIENTIFIC = re.compile(r"\d(?:[.,]\d+)?e[+-]?\d+")
 _CANONICAL_PRICE = re.compile(r"(?:[1-9]\d{0,9}|0)\.\d\d")
 _PLAIN_PRICE = re.compile(r"(\d{1,10})(?:\.(\d{1,2}))?")
-_CURRENCY = (
-    r"(?:[A-Z]{0,3}\$|[A-Z]{3}|[€£¥₹₽₩₺₪₫₴₦₱₡₲₵₸₼₾¢฿]|kr\.?|Kč|zł|Ft|lei|R)"
-)
+_CURRENCY = r"(?:[A-Z]{0,3}\$|[A-Z]{3}|[€£¥₹₽₩₺₪₫₴₦₱₡₲₵₸₼₾¢฿]|kr\.?|Kč|zł|Ft|lei|R)"
 _PRICE_SHAPE = re.compile(
     rf"(?P<sign>[-−])?\s*(?:{_CURRENCY}\s*)?(?P<sign2>[-−])?\s*"
     r"(?P<number>\d[\d.,' \u00a0\u202f]*)\s*"
@@ -68,7 +68,7 @@ _DECIMAL_COMMA_DELIMITERS = (";", "\t")
 def normalise_sku(text: str) -> str:
     """Return the stored form of an SKU: stripped, NFC-normalised and lowercased.
 
-    Raises InvalidValue when the SKU is empty, longer than 255 characters, or holds control or
+    Raises InvalidValue when the SKU is empty, longer than 255 characters, or contains control or
     invisible characters. SKUs are text, so "0017" keeps its zeros.
     """
     sku = text.strip()
@@ -101,8 +101,8 @@ def sku_warning(sku: str) -> str | None:
 def parse_price(text: str, delimiter: str) -> str | None:
     """Return a price as a string with two decimals ("1299.00"), or None when empty.
 
-    In a semicolon- or tab-delimited file a lone comma is the decimal separator ("9,99"); in
-    a comma- or pipe-delimited file a comma followed by exactly three digits groups thousands
+    In a semicolon- or tab-delimited file a lone comma is the decimal separator ("9,99"). In a
+    comma- or pipe-delimited file a comma followed by exactly three digits groups thousands
     ("1,299"). With both separators the last one is decimal ("1.299,00", "1,299.00"). Currency
     symbols, ISO codes and spaces are ignored. Rounds half up to cents.
     Raises InvalidValue for a negative, non-numeric or out-of-range value.
@@ -191,13 +191,15 @@ def parse_chunk(
     expected_end = chunk.first_row + chunk.row_count
     if row_index != expected_end:
         logger.warning(
-            "chunk %s held %s records, the plan said %s",
-            chunk.index, row_index - chunk.first_row, chunk.row_count,
+            "chunk %s contained %s records but the plan expected %s",
+            chunk.index,
+            row_index - chunk.first_row,
+            chunk.row_count,
         )
 
 
 class _Layout:
-    """What the row loop needs from the file format, looked up once per chunk."""
+    """Column positions and settings for the row loop, looked up once per chunk."""
 
     def __init__(self, fmt: FileFormat) -> None:
         self.encoding = "utf-8" if fmt.encoding == "utf-8-sig" else fmt.encoding
@@ -218,10 +220,14 @@ def _parse_run(
     has_cr = run.has_cr
     width, delimiter = layout.width, layout.delimiter
     sku_at, name_at, price_at, description_at = (
-        layout.sku, layout.name, layout.price, layout.description,
+        layout.sku,
+        layout.name,
+        layout.price,
+        layout.description,
     )
+    normalise, price_of = normalise_sku, parse_price  # Local names are faster in the loop.
     next_line = run.line
-    for index, text in enumerate(texts):
+    for text in texts:
         line = next_line
         next_line += _count_breaks(text) if has_cr else text.count("\n")
         try:
@@ -240,14 +246,14 @@ def _parse_run(
             row_index += 1
             continue
 
-        if decode_warnings and index in decode_warnings:
-            yield ("warning", line, decode_warnings[index], _raw(text))
+        if decode_warnings and text in decode_warnings:
+            yield ("warning", line, decode_warnings[text], _raw(text))
         if len(fields) != width and not _has_only_empty_extras(fields, width):
             yield ("error", line, _width_reason(fields, width), _raw(text))
             row_index += 1
             continue
         try:
-            sku = normalise_sku(fields[sku_at])
+            sku = normalise(fields[sku_at])
         except InvalidValue as exc:
             reason = "row is empty" if _is_empty(fields) else str(exc)
             yield ("error", line, reason, _raw(text))
@@ -260,7 +266,7 @@ def _parse_run(
             continue
 
         try:
-            price = parse_price(fields[price_at], delimiter)
+            price = price_of(fields[price_at], delimiter)
         except InvalidValue as exc:
             yield ("warning", line, str(exc), _raw(text))
             price = None
@@ -274,27 +280,25 @@ def _parse_run(
     return row_index, skip
 
 
-def _decode(records: list[bytes], encoding: str) -> tuple[list[str], dict[int, str]]:
-    """Decode records; return the texts and a warning for each record that did not decode."""
+def _decode(records: list[bytes], encoding: str) -> tuple[list[str], dict[str, str]]:
+    """Decode records; return the texts and a warning for each text that did not decode."""
     try:
         return [record.decode(encoding) for record in records], {}
     except UnicodeDecodeError:
         pass
     texts: list[str] = []
-    warnings: dict[int, str] = {}
-    for index, record in enumerate(records):
+    warnings: dict[str, str] = {}
+    for record in records:
         try:
             texts.append(record.decode(encoding))
         except UnicodeDecodeError as exc:
             text, warning = _decode_badly_encoded(record, encoding, exc)
             texts.append(text)
-            warnings[index] = warning
+            warnings[text] = warning
     return texts, warnings
 
 
-def _decode_badly_encoded(
-    record: bytes, encoding: str, exc: UnicodeDecodeError
-) -> tuple[str, str]:
+def _decode_badly_encoded(record: bytes, encoding: str, exc: UnicodeDecodeError) -> tuple[str, str]:
     byte = f"0x{record[exc.start]:02X}"
     if encoding == "utf-8":
         # A file whose first 64 KiB are ASCII is taken for UTF-8; rows further down may be in

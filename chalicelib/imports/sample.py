@@ -21,22 +21,60 @@ DUPLICATE_SHARE = 0.10
 
 _PREFIXES = ("AB", "TX", "KT", "HM", "GD", "OF", "SP", "BT")
 _ADJECTIVES = (
-    "Classic", "Compact", "Deluxe", "Ergonomic", "Heavy-duty", "Lightweight", "Modern",
-    "Portable", "Premium", "Rustic", "Slim", "Vintage", "Waterproof", "Wireless",
+    "Classic",
+    "Compact",
+    "Deluxe",
+    "Ergonomic",
+    "Heavy-duty",
+    "Lightweight",
+    "Modern",
+    "Portable",
+    "Premium",
+    "Rustic",
+    "Slim",
+    "Vintage",
+    "Waterproof",
+    "Wireless",
 )
 _MATERIALS = (
-    "Bamboo", "Ceramic", "Cotton", "Glass", "Leather", "Linen", "Oak", "Recycled Plastic",
-    "Stainless Steel", "Walnut", "Wool", "Aluminium",
+    "Bamboo",
+    "Ceramic",
+    "Cotton",
+    "Glass",
+    "Leather",
+    "Linen",
+    "Oak",
+    "Recycled Plastic",
+    "Stainless Steel",
+    "Walnut",
+    "Wool",
+    "Aluminium",
 )
 _NOUNS = (
-    "Backpack", "Chair", "Desk Lamp", "Kettle", "Mug", "Notebook", "Pillow", "Rug",
-    "Shelf", "Speaker", "Teapot", "Towel", "Umbrella", "Water Bottle",
+    "Backpack",
+    "Chair",
+    "Desk Lamp",
+    "Kettle",
+    "Mug",
+    "Notebook",
+    "Pillow",
+    "Rug",
+    "Shelf",
+    "Speaker",
+    "Teapot",
+    "Towel",
+    "Umbrella",
+    "Water Bottle",
 )
 _COLOURS = ("black", "white", "navy", "sage green", "terracotta", "grey", "mustard")
 _SIZES = ("S", "M", "L", "XL")
 _FEATURES = (
-    "easy to clean", "built to last", "dishwasher safe", "made in Portugal",
-    "backed by a two-year warranty", "shipped in plastic-free packaging",
+    "easy to clean",
+    "built to last",
+    "dishwasher safe",
+    "made in Portugal",
+    "backed by a two-year warranty",
+    "shipped in plastic-free packaging",
 )
 _BAD_PRICES = ("abc", "-4.99", "N/A", "12.34.56", "call us")
 

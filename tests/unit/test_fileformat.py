@@ -102,7 +102,7 @@ def test_detect_format_missing_columns_listed() -> None:
 def test_detect_format_each_delimiter(delimiter: str) -> None:
     rows = ["sku", "name", "price"], ["A-1", "Mug, blue; big | tab", "9,99"], ["B", "C", "1"]
     text = "".join(delimiter.join(row) + "\n" for row in rows)
-    # The middle row holds the other delimiters unquoted: only the real one splits it right.
+    # The middle row quotes a name that contains the other delimiters.
     text = text.replace("Mug, blue; big | tab", '"Mug, blue; big | tab"')
 
     assert _detect(text).delimiter == delimiter
@@ -166,10 +166,22 @@ def test_detect_format_incomplete_header_asks_for_more() -> None:
     [
         (b"", "the file is empty"),
         (b"\xef\xbb\xbf", "the file holds only a byte-order mark"),
-        (b"sku,name\x00,price\n", "the file looks binary (NUL bytes in the first 64 KiB), not CSV text"),
-        (bytes(range(1, 32)) * 10, "the file looks binary (90% control bytes in the first 64 KiB), not CSV text"),
-        (b"PK\x03\x04rest", "the file is a ZIP archive (an Excel .xlsx workbook?), not CSV text; save the sheet as CSV"),
-        ("sku,name,price\n".encode("utf-16"), "the file is UTF-16 text, which is not supported; save it as CSV UTF-8"),
+        (
+            b"sku,name\x00,price\n",
+            "the file looks binary (NUL bytes in the first 64 KiB), not CSV text",
+        ),
+        (
+            bytes(range(1, 32)) * 10,
+            "the file looks binary (90% control bytes in the first 64 KiB), not CSV text",
+        ),
+        (
+            b"PK\x03\x04rest",
+            "the file is a ZIP archive (an Excel .xlsx workbook?), not CSV text; save the sheet as CSV",
+        ),
+        (
+            "sku,name,price\n".encode("utf-16"),
+            "the file is UTF-16 text, which is not supported; save it as CSV UTF-8",
+        ),
         (b"\n\r\n\n", "the file contains only blank lines, no header row"),
     ],
 )

@@ -19,7 +19,7 @@ from chalicelib.imports.rows import normalise_sku, parse_chunk
 LINE_ENDINGS = ("\n", "\r\n", "\r")
 # Non-ASCII letters from the Windows-1252 range 0xC0-0xFF: encoded in Windows-1252 they are
 # never valid UTF-8 next to each other or to ASCII, so detection cannot mistake the encoding.
-TEXT_ALPHABET = 'abcXYZ019 ,;|\t"\'-.éüßñÆ'
+TEXT_ALPHABET = "abcXYZ019 ,;|\t\"'-.éüßñÆ"
 FIELD_ALPHABET = TEXT_ALPHABET + "\n\r"
 SKU_ALPHABET = TEXT_ALPHABET.replace("\t", "")
 
@@ -234,7 +234,7 @@ def test_plan_chunks_unclosed_quote_keeps_memory_flat() -> None:
     assert plan.file_size == len(data_head) + 40 * len(filler)
 
 
-def test_plan_chunks_literal_quote_inside_field_is_not_a_quote() -> None:
+def test_plan_chunks_literal_mid_field_quote() -> None:
     data = b'sku,name,price\na,12" pipe,1\nb,B,2\n'
 
     plan = plan_chunks([data], _format(data), 1)

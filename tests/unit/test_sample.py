@@ -72,6 +72,5 @@ def test_sample_main_prints_rows_and_size(tmp_path: Path, capsys) -> None:
     sample.main([str(out), "--rows", "100", "--seed", "3"])
 
     assert capsys.readouterr().out == (
-        f"wrote 100 rows, {out.stat().st_size} bytes"
-        f" ({out.stat().st_size / 1e6:.1f} MB) to {out}\n"
+        f"wrote 100 rows, {out.stat().st_size} bytes ({out.stat().st_size / 1e6:.1f} MB) to {out}\n"
     )
