@@ -159,17 +159,18 @@ def run_queries(url: str, total: int, repeats: int) -> bool:
     return passed
 
 
-def run_query_benchmark(rows: int, repeats: int) -> int:
+def run_query_benchmark(rows: int, repeats: int, reuse: str | None, keep: bool) -> int:
     from chalicelib import db
 
-    name = create_database("fullfill_bench")
+    name = reuse or create_database("fullfill_bench")
     try:
         url = server_url(name)
-        db.migrate(url)
-        conn = psycopg2.connect(url)
-        seconds = load_products(conn, rows)
-        conn.close()
-        print(f"loaded {rows} products in {seconds:.1f} s")
+        if reuse is None:
+            db.migrate(url)
+            conn = psycopg2.connect(url)
+            seconds = load_products(conn, rows)
+            conn.close()
+            print(f"loaded {rows} products in {seconds:.1f} s")
         passed = run_queries(url, rows, repeats)
         print(f"summary: {'all p95 <= ' if passed else 'some p95 > '}{TARGET_P95_MS:.0f} ms "
               f"over {rows} products, {repeats} requests per kind")
@@ -177,7 +178,10 @@ def run_query_benchmark(rows: int, repeats: int) -> int:
     finally:
         if db._connection is not None:
             db._connection.close()
-        drop_database(name)
+        if keep or reuse:
+            print(f"database kept: {name}")
+        else:
+            drop_database(name)
 
 
 UPSERT = """
@@ -242,13 +246,16 @@ def main() -> int:
     parser.add_argument("--rows", type=int, help="products to load (default 1,000,000; "
                         "500,000 with --import-cost)")
     parser.add_argument("--repeats", type=int, default=40, help="timed requests per query kind")
+    parser.add_argument("--keep", action="store_true", help="keep the loaded database")
+    parser.add_argument("--reuse", metavar="DATABASE",
+                        help="time queries on a database kept by --keep instead of loading one")
     parser.add_argument("--import-cost", action="store_true",
                         help="time a bulk import with and without the search indexes")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     if args.import_cost:
         return run_import_cost(args.rows or 500_000)
-    return run_query_benchmark(args.rows or 1_000_000, args.repeats)
+    return run_query_benchmark(args.rows or 1_000_000, args.repeats, args.reuse, args.keep)
 
 
 if __name__ == "__main__":

@@ -126,8 +126,8 @@ def _page_of(item: dict[str, Any], estimate: bool) -> dict[str, Any]:
     if estimate:
         properties["total_is_estimate"] = {
             "type": "boolean",
-            "description": "True when `total` and `pages` are estimates: only for a search "
-                           "matching more than 1,000 products.",
+            "description": "True when `total` and `pages` are estimates from a sample: "
+                           "only for a search matching more than 20,000 products.",
         }
     return {"type": "object", "required": list(properties), "properties": properties}
 
@@ -234,7 +234,7 @@ def _product_paths() -> dict[str, Any]:
             "get": {
                 "summary": "List products ordered by SKU, with search and status filter",
                 "description": "`total` is exact without a search (kept by triggers) and for "
-                               "searches matching at most 1,000 products; otherwise it is "
+                               "searches matching at most 20,000 products; otherwise it is "
                                "estimated from a sample and `total_is_estimate` is true. "
                                "Unknown parameters are rejected.",
                 "parameters": list_parameters,

@@ -16,10 +16,13 @@ PRODUCT_COLUMNS = "sku, name, description, price, active, created_at, updated_at
 RUNNING_JOB_STATUSES = ("queued", "validating", "parsing")
 # Must match the expression of products_search_trgm_idx in 0002_product_search.sql.
 SEARCH_TEXT = "(sku || E'\\x01' || name || E'\\x01' || description)"
-# A search counts matches exactly up to this many; past it the total is estimated.
-EXACT_SEARCH_COUNT_LIMIT = 1_000
-# Rows a sampled estimate looks at: enough for about 1% precision on common words.
-ESTIMATE_SAMPLE_ROWS = 20_000
+# A search first counts matches exactly up to this many, which stays cheap even when every
+# row matches. Past it, a sample estimates the total; when the estimate is below
+# EXACT_RECOUNT_LIMIT the matches are rare enough for the trigram index to count them all.
+EXACT_SEARCH_COUNT_LIMIT = 500
+EXACT_RECOUNT_LIMIT = 20_000
+# Rows a sampled estimate reads: about 4% relative error for a word in 12% of the rows.
+ESTIMATE_SAMPLE_ROWS = 5_000
 # Readers fold the count deltas into one row once there are more than this many.
 COUNT_DELTAS_TO_FOLD = 100
 # Distance between page bookmarks, in rows; a deep page skips fewer rows than this.

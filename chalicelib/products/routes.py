@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from chalice import Blueprint, Response
+from chalice import BadRequestError, Blueprint, Response
 
 from chalicelib import openapi
 from chalicelib.products import service, validation
@@ -57,7 +57,13 @@ def _handles_errors(view: Callable[..., Response]) -> Callable[..., Response]:
 
 def _json_body() -> Any:
     request = products_api.current_request
-    return request.json_body if request.raw_body else None
+    if not request.raw_body:
+        return None
+    try:
+        return request.json_body
+    except BadRequestError as exc:
+        preview = request.raw_body[:40]
+        raise InvalidRequestError(f"the request body is not valid JSON: {preview!r}") from exc
 
 
 def _query_params() -> dict[str, str]:

@@ -128,7 +128,11 @@ def _total(cur: Cursor, query: ListQuery, where: Filter) -> tuple[int, bool]:
     if exact <= limit:
         return exact, False
     estimate = queries.estimate_matches(cur, where, counts.total)
-    return max(estimate, limit + 1), True
+    if estimate < queries.EXACT_RECOUNT_LIMIT:
+        recount = queries.count_matches(cur, where, queries.EXACT_RECOUNT_LIMIT + 1)
+        if recount <= queries.EXACT_RECOUNT_LIMIT:
+            return recount, False
+    return max(estimate, queries.EXACT_RECOUNT_LIMIT + 1), True
 
 
 def _page(

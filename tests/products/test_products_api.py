@@ -318,18 +318,46 @@ def test_list_total_follows_importer_upserts(api: Api, conn: psycopg2.extensions
     assert inactive["total"] == 1
 
 
-def test_list_large_search_total_is_estimate(api: Api, conn: psycopg2.extensions.connection) -> None:
+@pytest.fixture
+def small_count_limits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Count 5 search matches exactly at first, and recount up to 50 when the sample allows."""
+    from chalicelib.products import queries
+
+    monkeypatch.setattr(queries, "EXACT_SEARCH_COUNT_LIMIT", 5)
+    monkeypatch.setattr(queries, "EXACT_RECOUNT_LIMIT", 50)
+
+
+def insert_steel(conn: psycopg2.extensions.connection, count: int) -> None:
     with conn, conn.cursor() as cur:
         cur.execute(
             "INSERT INTO products (sku, name) SELECT 'sku-' || i, 'steel ' || i"
-            " FROM generate_series(1, 1500) AS i"
+            " FROM generate_series(1, %s) AS i",
+            (count,),
         )
+
+
+def test_list_search_total_exact_below_recount_limit(
+    api: Api, conn: psycopg2.extensions.connection, small_count_limits: None
+) -> None:
+    insert_steel(conn, 30)
+
+    body = api.get("/api/products?search=steel")[1]
+
+    assert body["total"] == 30
+    assert body["total_is_estimate"] is False
+    assert body["pages"] == 3
+
+
+def test_list_large_search_total_is_estimate(
+    api: Api, conn: psycopg2.extensions.connection, small_count_limits: None
+) -> None:
+    insert_steel(conn, 120)
 
     status, body = api.get("/api/products?search=steel")
 
     assert status == 200
     assert body["total_is_estimate"] is True
-    assert body["total"] > 1000
+    assert body["total"] > 50
     assert len(body["items"]) == 10
 
 
