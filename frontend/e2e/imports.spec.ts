@@ -7,7 +7,7 @@ test.describe.configure({ mode: "serial" });
 const ROWS = 200;
 
 test("import uploads a CSV and follows it live to completion", async ({ page }) => {
-  const prefix = `${RUN}-IMP`;
+  const prefix = `${RUN}-imp`;
   const lines = ["sku;Title;Variant Price;Description"];
   for (let index = 1; index <= ROWS; index++) {
     lines.push(`${prefix}-${String(index).padStart(4, "0")};Ceramic mug ${index};${(index % 40) + 4}.50;Glazed stoneware`);

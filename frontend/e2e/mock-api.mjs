@@ -66,7 +66,7 @@ function validateProduct(body, { creating }) {
 function productFrom(body, existing) {
   const stamp = now();
   return {
-    sku: existing?.sku ?? body.sku.trim(),
+    sku: existing?.sku ?? body.sku.trim().toLowerCase(),
     name: body.name.trim(),
     description: body.description ?? "",
     price: body.price === null || body.price === undefined || body.price === "" ? null : Number(body.price).toFixed(2),
@@ -98,8 +98,9 @@ async function productsRoute(req, res, url) {
       const body = await readJson(req);
       const invalid = validateProduct(body, { creating: true });
       if (invalid) return send(res, 400, invalid);
-      if (products.has(body.sku.trim())) {
-        return send(res, 409, { message: `a product with SKU '${body.sku.trim()}' already exists` });
+      const sku = body.sku.trim().toLowerCase();
+      if (products.has(sku)) {
+        return send(res, 409, { message: `a product with SKU '${sku}' already exists` });
       }
       const product = productFrom(body);
       products.set(product.sku, product);
@@ -116,7 +117,7 @@ async function productsRoute(req, res, url) {
     products.clear();
     return send(res, 200, { deleted });
   }
-  const sku = decodeURIComponent(rest.slice(1));
+  const sku = decodeURIComponent(rest.slice(1)).trim().toLowerCase();
   const product = products.get(sku);
   if (!product) return send(res, 404, { message: `product '${sku}' not found` });
   if (req.method === "GET") return send(res, 200, product);
@@ -187,7 +188,7 @@ function runJob(job) {
       }
       const row = csv.rows[position];
       const line = position + 2;
-      const sku = row[csv.index.sku];
+      const sku = row[csv.index.sku]?.toLowerCase();
       const price = row[csv.index.price];
       if (!sku) {
         job.errors.push({ line, severity: "error", reason: "sku is empty" });

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 
-import { createProducts, RUN, screenshot } from "./helpers";
+import { createProducts, RUN, screenshot, settleImports } from "./helpers";
 
 test.describe.configure({ mode: "serial" });
 
@@ -12,7 +12,7 @@ async function search(page: import("@playwright/test").Page, term: string) {
 }
 
 test("products create shows validation, then edits and deletes", async ({ page }) => {
-  const sku = `${RUN}-CRUD-1`;
+  const sku = `${RUN}-crud-1`;
   await page.goto("/products");
   await expect(page.getByRole("heading", { name: "Products" })).toBeVisible();
 
@@ -61,7 +61,7 @@ test("products create shows validation, then edits and deletes", async ({ page }
 });
 
 test("products create rejects a duplicate SKU by field", async ({ page, request }) => {
-  const sku = `${RUN}-DUP`;
+  const sku = `${RUN}-dup`;
   await createProducts(request, [{ sku, name: "Original", price: "1.00", active: true }]);
   await page.goto("/products");
 
@@ -76,7 +76,7 @@ test("products create rejects a duplicate SKU by field", async ({ page, request 
 });
 
 test("products search, status filter and pagination stay in the URL", async ({ page, request }) => {
-  const prefix = `${RUN}-PAGE`;
+  const prefix = `${RUN}-page`;
   const seeds = Array.from({ length: 12 }, (_, index) => ({
     sku: `${prefix}-${String(index + 1).padStart(2, "0")}`,
     name: `Linen tea towel ${index + 1}`,
@@ -122,7 +122,8 @@ test("products search, status filter and pagination stay in the URL", async ({ p
 });
 
 test("products delete all asks for DELETE and empties the catalogue", async ({ page, request }) => {
-  await createProducts(request, [{ sku: `${RUN}-LAST`, name: "Last one", price: null, active: true }]);
+  await createProducts(request, [{ sku: `${RUN}-last`, name: "Last one", price: null, active: true }]);
+  await settleImports(request);
   await page.goto("/products");
 
   await page.getByRole("button", { name: "Delete all" }).click();

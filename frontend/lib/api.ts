@@ -79,8 +79,12 @@ export function updateProduct(sku: string, input: ProductInput): Promise<Product
   return request(productPath(sku), { method: "PUT", body: JSON.stringify(input) });
 }
 
+/** The SKU whose path doubles as the delete-all route; deleting that one product needs ?single=true. */
+const BULK_DELETE_SKU = "bulk-delete";
+
 export function deleteProduct(sku: string): Promise<void> {
-  return request(productPath(sku), { method: "DELETE" });
+  const single = sku === BULK_DELETE_SKU ? "?single=true" : "";
+  return request(`${productPath(sku)}${single}`, { method: "DELETE" });
 }
 
 export function deleteAllProducts(): Promise<{ deleted: number }> {

@@ -17,6 +17,8 @@ export type Page<T> = {
   page_size: number;
   total: number;
   pages: number;
+  /** True when a search matched so many rows that `total` and `pages` are estimates. */
+  total_is_estimate?: boolean;
 };
 
 export type ProductInput = {

@@ -2,6 +2,9 @@
 # Install what the web UI and its browser tests need: the npm packages of frontend/ and
 # Debian's Chromium. Safe to run again: each step checks whether its result is already there.
 # Playwright never downloads a browser here; the tests drive /usr/bin/chromium.
+#
+#   bash infra/local/install_frontend.sh         # npm packages and Chromium
+#   bash infra/local/install_frontend.sh npm     # npm packages only (what the UI server needs)
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 FRONTEND="$ROOT/frontend"
@@ -28,5 +31,7 @@ install_node_modules() {
   cp "$FRONTEND/package-lock.json" "$stamp"
 }
 
-install_chromium
 install_node_modules
+if [[ "${1:-all}" != "npm" ]]; then
+  install_chromium
+fi

@@ -27,10 +27,11 @@ export type PaginationProps = {
   pages: number;
   pageSize: number;
   total: number;
+  estimated?: boolean;
   onPageChange: (page: number) => void;
 };
 
-export function Pagination({ page, pages, pageSize, total, onPageChange }: PaginationProps) {
+export function Pagination({ page, pages, pageSize, total, estimated, onPageChange }: PaginationProps) {
   const from = total === 0 ? 0 : (page - 1) * pageSize + 1;
   const to = Math.min(total, page * pageSize);
 
@@ -39,6 +40,7 @@ export function Pagination({ page, pages, pageSize, total, onPageChange }: Pagin
       <p className="text-sm text-muted-foreground" data-testid="pagination-summary">
         Showing <span className="font-medium text-foreground">{formatCount(from)}</span>–
         <span className="font-medium text-foreground">{formatCount(to)}</span> of{" "}
+        {estimated ? "about " : ""}
         <span className="font-medium text-foreground">{formatCount(total)}</span>{" "}
         {total === 1 ? "product" : "products"}
       </p>

@@ -53,11 +53,24 @@ export function errorsFromApi(error: unknown): { fields: Partial<Record<FieldNam
 
   const fields: Partial<Record<FieldName, string>> = {};
   for (const [name, message] of Object.entries(error.fieldErrors)) {
-    if (name in EMPTY) fields[name as FieldName] = message;
+    if (name in EMPTY) fields[name as FieldName] = fieldMessage(name as FieldName, message);
   }
   const unmatched = Object.keys(error.fieldErrors).filter((name) => !(name in EMPTY));
   const form = Object.keys(fields).length > 0 && unmatched.length === 0 ? null : error.message;
   return { fields, form };
+}
+
+const LABELS: Record<FieldName, string> = {
+  sku: "SKU",
+  name: "Name",
+  description: "Description",
+  price: "Price",
+  active: "Active",
+};
+
+/** Turns the API's per-field fragments ("must not be empty") into sentences naming the field. */
+export function fieldMessage(field: FieldName, message: string): string {
+  return /^(is|must|cannot|should)\b/.test(message) ? `${LABELS[field]} ${message}` : message;
 }
 
 export type ProductFormDialogProps = {

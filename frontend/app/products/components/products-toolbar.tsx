@@ -41,6 +41,7 @@ export function ProductsToolbar({ search, status, onSearch, onStatusChange }: Pr
           aria-label="Search products"
           placeholder="Search SKU, name or description…"
           value={draft}
+          maxLength={200}
           onChange={(event) => setDraft(event.target.value)}
           onKeyDown={handleKeyDown}
           className="pr-9 pl-9 [&::-webkit-search-cancel-button]:hidden"

@@ -90,8 +90,8 @@ export function ProductsView() {
       await api.updateProduct(editing.sku, input);
       show("success", `Product ${editing.sku} saved.`);
     } else {
-      await api.createProduct(input);
-      show("success", `Product ${input.sku} created.`);
+      const created = await api.createProduct(input);
+      show("success", `Product ${created.sku} created.`);
     }
     reload();
   }
@@ -165,6 +165,7 @@ export function ProductsView() {
               pages={data.pages}
               pageSize={data.page_size}
               total={data.total}
+              estimated={data.total_is_estimate}
               onPageChange={(page) => navigate({ ...query, page })}
             />
           </div>
