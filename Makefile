@@ -19,7 +19,7 @@ sample: install
 	@[[ -f $(SAMPLE) ]] || $(PYTHON) -m chalicelib.imports.sample $(SAMPLE) --rows 500000 --seed 1
 
 demo: up sample
-	@FULLFILL_PROGRESS=1 .venv/bin/fullfill import $(SAMPLE)
+	@.venv/bin/fullfill import $(SAMPLE)
 
 test: up
 	@$(PYTHON) -m pytest -q

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 import uuid
@@ -92,7 +91,8 @@ def upload(form: dict[str, Any], path: Path) -> float:
     response = requests.post(
         form["url"], data=body, headers={"Content-Type": body.content_type}, timeout=600
     )
-    sys.stderr.write("\n")
+    if sys.stderr.isatty():
+        sys.stderr.write("\n")
     if response.status_code not in (200, 201, 204):
         raise SystemExit(f"error: upload to S3 failed ({response.status_code}): {response.text[:500]}")
     return time.monotonic() - started
@@ -106,7 +106,8 @@ def follow(api: str, job_id: str) -> tuple[dict[str, Any], float]:
         status = response.json()
         _status_progress(status, time.monotonic() - started)
         if status["status"] in TERMINAL:
-            sys.stderr.write("\n")
+            if sys.stderr.isatty():
+                sys.stderr.write("\n")
             return status, time.monotonic() - started
         time.sleep(POLL_SECONDS)
 
@@ -140,23 +141,39 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def _upload_progress(sent: int, total: int) -> None:
-    _bar(sent / total if total else 1.0, f"upload {sent / 1e6:.1f}/{total / 1e6:.1f} MB")
+    fraction = sent / total if total else 1.0
+    _bar.show(fraction, f"upload {sent / 1e6:.1f}/{total / 1e6:.1f} MB", final=sent == total)
 
 
 def _status_progress(status: dict[str, Any], seconds: float) -> None:
     rows = status["processed_rows"]
     rate = rows / seconds if seconds > 0 else 0
     total = status["total_rows"] if status["total_rows"] is not None else "?"
-    _bar(status["progress"], f"{status['status']} {rows}/{total} rows {rate:,.0f} rows/s")
+    _bar.show(status["progress"], f"{status['status']} {rows}/{total} rows {rate:,.0f} rows/s",
+              final=status["status"] in TERMINAL)
 
 
-def _bar(fraction: float, label: str) -> None:
-    if not sys.stderr.isatty() and not os.environ.get("FULLFILL_PROGRESS"):
-        return
-    width = 30
-    filled = int(width * max(0.0, min(1.0, fraction)))
-    sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {fraction:6.1%} {label}   ")
-    sys.stderr.flush()
+class _ProgressBar:
+    """Redraws one line on a terminal; elsewhere (a log, CI) prints a line every few seconds."""
+
+    def __init__(self) -> None:
+        self._interactive = sys.stderr.isatty()
+        self._last = 0.0
+
+    def show(self, fraction: float, label: str, final: bool = False) -> None:
+        now = time.monotonic()
+        interval = 0.2 if self._interactive else 5.0
+        if not final and now - self._last < interval:
+            return
+        self._last = now
+        width = 30
+        filled = int(width * max(0.0, min(1.0, fraction)))
+        line = f"[{'#' * filled}{'.' * (width - filled)}] {fraction:6.1%} {label}"
+        sys.stderr.write(f"\r{line}   " if self._interactive else f"{line}\n")
+        sys.stderr.flush()
+
+
+_bar = _ProgressBar()
 
 
 def _message(response: requests.Response) -> str:

@@ -20,7 +20,7 @@ TERMINAL = ("completed", "failed", "cancelled")
 # How many row errors the status response carries inline; the full list is in the report.
 INLINE_ISSUES = 5
 
-_JOB_COLUMNS = """
+JOB_COLUMNS = """
     id, seq, status, file_name, file_size, upload_key, total_rows, processed_rows,
     created_rows, updated_rows, error_count, warning_count, message, encoding, delimiter,
     column_map, execution_arn, created_at, updated_at, started_at, finished_at, file_format,
@@ -49,7 +49,7 @@ def create_job(file_name: str, file_size: int) -> dict[str, Any]:
             f"""
             INSERT INTO import_jobs (id, file_name, file_size, upload_key)
             VALUES (%s, %s, %s, %s)
-            RETURNING {_JOB_COLUMNS}
+            RETURNING {JOB_COLUMNS}
             """,
             (job_id, file_name, file_size, upload_key(job_id)),
         )
@@ -60,7 +60,7 @@ def create_job(file_name: str, file_size: int) -> dict[str, Any]:
 
 def get_job(job_id: uuid.UUID | str) -> dict[str, Any] | None:
     with db.transaction() as cur:
-        cur.execute(f"SELECT {_JOB_COLUMNS} FROM import_jobs WHERE id = %s", (str(job_id),))
+        cur.execute(f"SELECT {JOB_COLUMNS} FROM import_jobs WHERE id = %s", (str(job_id),))
         return _as_dict(cur)
 
 
@@ -69,7 +69,7 @@ def list_jobs(page: int, page_size: int) -> tuple[list[dict[str, Any]], int]:
         cur.execute("SELECT count(*) FROM import_jobs")
         total = cur.fetchone()[0]
         cur.execute(
-            f"SELECT {_JOB_COLUMNS} FROM import_jobs ORDER BY created_at DESC, id "
+            f"SELECT {JOB_COLUMNS} FROM import_jobs ORDER BY created_at DESC, id "
             "LIMIT %s OFFSET %s",
             (page_size, (page - 1) * page_size),
         )
@@ -87,7 +87,7 @@ def start_validating(job_id: uuid.UUID, execution_arn: str | None) -> dict[str, 
                SET status = 'validating', execution_arn = %s, attempts = attempts + 1,
                    started_at = coalesce(started_at, now()), updated_at = now(), message = NULL
              WHERE id = %s AND status = 'queued'
-            RETURNING {_JOB_COLUMNS}
+            RETURNING {JOB_COLUMNS}
             """,
             (execution_arn, job_id),
         )
@@ -174,7 +174,7 @@ def cancel(job_id: uuid.UUID) -> tuple[dict[str, Any] | None, bool]:
                SET status = 'cancelled', finished_at = now(), updated_at = now(),
                    message = 'cancelled by the user after ' || processed_rows || ' rows'
              WHERE id = %s AND status IN %s
-            RETURNING {_JOB_COLUMNS}
+            RETURNING {JOB_COLUMNS}
             """,
             (job_id, RUNNING),
         )
@@ -182,7 +182,7 @@ def cancel(job_id: uuid.UUID) -> tuple[dict[str, Any] | None, bool]:
         if job is not None:
             _notify(cur, job_id)
             return job, True
-        cur.execute(f"SELECT {_JOB_COLUMNS} FROM import_jobs WHERE id = %s", (job_id,))
+        cur.execute(f"SELECT {JOB_COLUMNS} FROM import_jobs WHERE id = %s", (job_id,))
         return _as_dict(cur), False
 
 
@@ -195,7 +195,7 @@ def requeue(job_id: uuid.UUID) -> tuple[dict[str, Any] | None, bool]:
                SET status = 'queued', finished_at = NULL, updated_at = now(),
                    message = 'retry requested; resuming after ' || processed_rows || ' rows'
              WHERE id = %s AND status IN ('failed', 'cancelled')
-            RETURNING {_JOB_COLUMNS}
+            RETURNING {JOB_COLUMNS}
             """,
             (job_id,),
         )
@@ -203,7 +203,7 @@ def requeue(job_id: uuid.UUID) -> tuple[dict[str, Any] | None, bool]:
         if job is not None:
             _notify(cur, job_id)
             return job, True
-        cur.execute(f"SELECT {_JOB_COLUMNS} FROM import_jobs WHERE id = %s", (job_id,))
+        cur.execute(f"SELECT {JOB_COLUMNS} FROM import_jobs WHERE id = %s", (job_id,))
         return _as_dict(cur), False
 
 
@@ -216,7 +216,7 @@ def complete(job_id: uuid.UUID) -> dict[str, Any] | None:
                SET status = 'completed', finished_at = now(), updated_at = now(),
                    message = NULL
              WHERE id = %s AND status = 'parsing'
-            RETURNING {_JOB_COLUMNS}
+            RETURNING {JOB_COLUMNS}
             """,
             (job_id,),
         )

@@ -3,4 +3,5 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 bash "$ROOT/infra/local/localstack.sh" stop || true
+bash "$ROOT/infra/local/sse.sh" stop || true
 bash "$ROOT/infra/local/postgres.sh" stop

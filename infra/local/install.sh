@@ -10,9 +10,11 @@ PYTHON="${PYTHON:-python3.11}"
 
 install_project_venv() {
   local stamp="$ROOT/.venv/.installed"
-  if [[ -f "$stamp" && "$stamp" -nt "$ROOT/requirements-dev.txt" && "$stamp" -nt "$ROOT/requirements.txt" ]]; then
-    return
-  fi
+  local fresh=1 requirements
+  for requirements in "$ROOT"/requirements*.txt "$ROOT/pyproject.toml"; do
+    [[ -f "$stamp" && "$stamp" -nt "$requirements" ]] || fresh=0
+  done
+  [[ "$fresh" == 1 ]] && return
   echo "install: project venv (.venv)"
   "$PYTHON" -m venv "$ROOT/.venv"
   "$ROOT/.venv/bin/pip" install --quiet --upgrade pip

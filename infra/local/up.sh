@@ -9,6 +9,7 @@ bash infra/local/postgres.sh start
 DATABASE_URL="$(bash infra/local/postgres.sh url)"
 export DATABASE_URL
 .venv/bin/python -c "from chalicelib import db; applied = db.migrate(); print('migrations:', ', '.join(applied) or 'up to date')"
+bash infra/local/sse.sh start
 bash infra/local/localstack.sh start
 .venv/bin/python infra/local/deploy.py
 echo "stack: endpoints in .fullfill/stack.json"
