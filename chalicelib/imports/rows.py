@@ -48,9 +48,6 @@ MAX_PRICE = Decimal("9999999999.99")
 
 _CENT = Decimal("0.01")
 _PRICE_LIMIT = Decimal(10) ** 10
-_SKU_FORBIDDEN = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]"
-)
 _SCIENTIFIC = re.compile(r"\d(?:[.,]\d+)?e[+-]?\d+")
 _CANONICAL_PRICE = re.compile(r"(?:[1-9]\d{0,9}|0)\.\d\d")
 _PLAIN_PRICE = re.compile(r"(\d{1,10})(?:\.(\d{1,2}))?")
@@ -68,8 +65,8 @@ _DECIMAL_COMMA_DELIMITERS = (";", "\t")
 def normalise_sku(text: str) -> str:
     """Return the stored form of an SKU: stripped, NFC-normalised and lowercased.
 
-    Raises InvalidValue when the SKU is empty, longer than 255 characters, or contains control or
-    invisible characters. SKUs are text, so "0017" keeps its zeros.
+    Raises InvalidValue when the SKU is empty, longer than 255 characters, or contains a
+    character that is not printable (control, zero-width, no-break space). SKUs are text, so "0017" keeps its zeros.
     """
     sku = text.strip()
     if not sku.isascii():
@@ -81,10 +78,13 @@ def normalise_sku(text: str) -> str:
         raise InvalidValue(
             f"invalid SKU {_shorten(text)!r}: longer than {MAX_SKU_CHARS} characters ({len(sku)})"
         )
-    forbidden = _SKU_FORBIDDEN.search(sku)
-    if forbidden is not None:
-        code = f"U+{ord(forbidden.group()):04X}"
-        raise InvalidValue(f"invalid SKU {_shorten(text)!r}: contains control character {code}")
+    if not sku.isprintable():
+        # Control, format (zero-width, soft hyphen) and separator characters other than the
+        # ASCII space are not printable.
+        code = next(f"U+{ord(char):04X}" for char in sku if not char.isprintable())
+        raise InvalidValue(
+            f"invalid SKU {_shorten(text)!r}: contains control or invisible character {code}"
+        )
     return sku
 
 

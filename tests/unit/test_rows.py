@@ -58,9 +58,11 @@ def test_normalise_sku_table(text: str, expected: str) -> None:
         ("", "invalid SKU '': empty"),
         ("   ", "invalid SKU '   ': empty"),
         ("x" * 256, "longer than 255 characters (256)"),
-        ("AB\x00C", "contains control character U+0000"),
-        ("AB\u200bC", "contains control character U+200B"),
-        ("AB\nC", "contains control character U+000A"),
+        ("AB\x00C", "contains control or invisible character U+0000"),
+        ("AB\u200bC", "contains control or invisible character U+200B"),
+        ("AB\nC", "contains control or invisible character U+000A"),
+        ("AB\u00a0C", "contains control or invisible character U+00A0"),
+        ("AB\u00adC", "contains control or invisible character U+00AD"),
     ],
 )
 def test_normalise_sku_rejects(text: str, reason: str) -> None:
