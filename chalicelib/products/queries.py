@@ -16,10 +16,8 @@ PRODUCT_COLUMNS = "sku, name, description, price, active, created_at, updated_at
 RUNNING_JOB_STATUSES = ("queued", "validating", "parsing")
 # Must match the expression of products_search_trgm_idx in 0002_product_search.sql.
 SEARCH_TEXT = "(sku || E'\\x01' || name || E'\\x01' || description)"
-# A search first counts matches exactly up to this many, which stays cheap even when every
-# row matches. Past it, a sample estimates the total; when the estimate is below
-# EXACT_RECOUNT_LIMIT the matches are rare enough for the trigram index to count them all.
-EXACT_SEARCH_COUNT_LIMIT = 500
+# A search whose sampled estimate is at most this many matches reads them all through the
+# trigram index and counts them exactly. Past it, the total is the sample's estimate.
 EXACT_RECOUNT_LIMIT = 20_000
 # Rows a sampled estimate reads: about 4% relative error for a word in 12% of the rows.
 ESTIMATE_SAMPLE_ROWS = 5_000
@@ -112,6 +110,29 @@ def select_page(cur: Cursor, where: Filter, limit: int, offset: int) -> list[tup
         (*where.params, limit, offset),
     )
     return cur.fetchall()
+
+
+def select_matches_page(
+    cur: Cursor, where: Filter, limit: int, offset: int, max_matches: int
+) -> tuple[list[tuple], int | None]:
+    """Return one page of at most `max_matches` matches, and how many matched.
+
+    The materialised CTE makes PostgreSQL collect the matches through the trigram index and
+    sort them. Left to itself, the planner may walk the SKU index instead, which reads most
+    of the table when the matches sit at the end of the SKU order. The count is None when
+    the page is empty. Rows are only meaningful when the count is below `max_matches`.
+    """
+    cur.execute(
+        f"WITH matches AS MATERIALIZED (SELECT {PRODUCT_COLUMNS} FROM products"
+        f" WHERE {where.where} LIMIT %s)"
+        f" SELECT {PRODUCT_COLUMNS}, count(*) OVER () FROM matches"
+        " ORDER BY sku LIMIT %s OFFSET %s",
+        (*where.params, max_matches, limit, offset),
+    )
+    rows = cur.fetchall()
+    if not rows:
+        return [], None
+    return [row[:-1] for row in rows], int(rows[0][-1])
 
 
 def select_page_after(

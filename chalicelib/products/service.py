@@ -31,8 +31,12 @@ def list_products(query: ListQuery) -> dict[str, Any]:
     where = queries.build_filter(query)
     offset = (query.page - 1) * query.page_size
     with db.transaction() as cur:
-        total, estimated = _total(cur, query, where)
-        rows = _page(cur, query, where, offset, total)
+        counts = queries.read_counts(cur)
+        if query.search:
+            rows, total, estimated = _search_page(cur, query, where, offset, counts.total)
+        else:
+            total, estimated = _status_total(counts, query.status), False
+            rows = _page(cur, query, where, offset, total)
     return {
         "items": [to_json(row) for row in rows],
         "page": query.page,
@@ -115,31 +119,38 @@ def _iso(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
 
 
-def _total(cur: Cursor, query: ListQuery, where: Filter) -> tuple[int, bool]:
-    """Return (total, is_estimate) for the filter without counting the whole table."""
-    counts = queries.read_counts(cur)
-    if not query.search:
-        by_status = {"all": counts.total, "active": counts.active,
-                     "inactive": counts.total - counts.active}
-        return by_status[query.status], False
+def _status_total(counts: queries.Counts, status: str) -> int:
+    by_status = {"all": counts.total, "active": counts.active,
+                 "inactive": counts.total - counts.active}
+    return by_status[status]
 
-    limit = queries.EXACT_SEARCH_COUNT_LIMIT
-    exact = queries.count_matches(cur, where, limit + 1)
-    if exact <= limit:
-        return exact, False
-    estimate = queries.estimate_matches(cur, where, counts.total)
-    if estimate < queries.EXACT_RECOUNT_LIMIT:
-        recount = queries.count_matches(cur, where, queries.EXACT_RECOUNT_LIMIT + 1)
-        if recount <= queries.EXACT_RECOUNT_LIMIT:
-            return recount, False
-    return max(estimate, queries.EXACT_RECOUNT_LIMIT + 1), True
+
+def _search_page(
+    cur: Cursor, query: ListQuery, where: Filter, offset: int, table_rows: int
+) -> tuple[list[tuple], int, bool]:
+    """Return (rows, total, is_estimate) of a search without counting every match.
+
+    When a sample says the matches are few, they are all read through the trigram index,
+    counted and sorted. Otherwise matches are dense, so walking the SKU index finds a page
+    quickly, and the total is the sample's estimate.
+    """
+    limit = queries.EXACT_RECOUNT_LIMIT
+    estimate = queries.estimate_matches(cur, where, table_rows)
+    if estimate <= limit:
+        rows, matched = queries.select_matches_page(cur, where, query.page_size, offset, limit + 1)
+        if matched is None:
+            matched = queries.count_matches(cur, where, limit + 1)
+        if matched <= limit:
+            return rows, matched, False
+    rows = queries.select_page(cur, where, query.page_size, offset)
+    return rows, max(estimate, limit + 1), True
 
 
 def _page(
     cur: Cursor, query: ListQuery, where: Filter, offset: int, total: int
 ) -> list[tuple]:
     """Read one page; past the first few thousand rows of a listing, start from a bookmark."""
-    if query.search or offset < DEEP_PAGE_OFFSET:
+    if offset < DEEP_PAGE_OFFSET:
         return queries.select_page(cur, where, query.page_size, offset)
     if offset >= total:
         return []

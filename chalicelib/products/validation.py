@@ -12,13 +12,13 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import unquote
 
+from chalicelib.imports.rows import normalise_sku
 from chalicelib.products.errors import InvalidRequestError
 
 DEFAULT_PAGE_SIZE = 10
 MAX_PAGE_SIZE = 100
 MAX_PAGE = 10_000_000
 MAX_SEARCH_LENGTH = 200
-MAX_SKU_LENGTH = 255
 MAX_NAME_LENGTH = 1_000
 MAX_DESCRIPTION_LENGTH = 20_000
 MAX_PRICE = Decimal("9999999999.99")
@@ -49,31 +49,23 @@ class ProductFields:
     present: frozenset[str]
 
 
-def sku_error(sku: str) -> str | None:
-    """Return why a normalised SKU is invalid, or None when it is valid."""
-    if not sku:
-        return "must not be empty"
-    if len(sku) > MAX_SKU_LENGTH:
-        return f"must be at most {MAX_SKU_LENGTH} characters, got {len(sku)}"
-    if _first_control(sku, frozenset()) is not None:
-        return "must not contain control characters"
+def parse_sku(text: str) -> str:
+    """Return the stored form of an SKU, normalised exactly as the importer does.
+
+    Raises ValueError with the reason when the SKU is invalid.
+    """
+    sku = normalise_sku(text)
     if not _is_encodable(sku):
-        return "must be valid Unicode text"
-    return None
-
-
-def normalise_sku(text: str) -> str:
-    """Return the stored form of an SKU: surrounding whitespace stripped, lowercased."""
-    return text.strip().lower()
+        raise ValueError(f"invalid SKU {text!r}: must be valid Unicode text")
+    return sku
 
 
 def parse_path_sku(raw: str) -> str:
     """Percent-decode an SKU taken from the URL path once, then normalise it."""
-    sku = normalise_sku(unquote(raw))
-    problem = sku_error(sku)
-    if problem is not None:
-        raise InvalidRequestError(f"invalid SKU {raw!r} in path: {problem}", {"sku": problem})
-    return sku
+    try:
+        return parse_sku(unquote(raw))
+    except ValueError as exc:
+        raise InvalidRequestError(f"{exc} (from the URL path)", {"sku": str(exc)}) from None
 
 
 def parse_list_query(params: dict[str, str] | None) -> ListQuery:
@@ -155,11 +147,7 @@ def _parse_fields(body: Any, required: tuple[str, ...]) -> ProductFields:
 def _parse_sku(value: Any) -> str:
     if not isinstance(value, str):
         raise ValueError(f"must be a string, got {_json_type(value)}")
-    sku = normalise_sku(value)
-    problem = sku_error(sku)
-    if problem is not None:
-        raise ValueError(problem)
-    return sku
+    return parse_sku(value)
 
 
 def _parse_name(value: Any) -> str:

@@ -320,10 +320,9 @@ def test_list_total_follows_importer_upserts(api: Api, conn: psycopg2.extensions
 
 @pytest.fixture
 def small_count_limits(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Count 5 search matches exactly at first, and recount up to 50 when the sample allows."""
+    """Count search matches exactly only up to 50."""
     from chalicelib.products import queries
 
-    monkeypatch.setattr(queries, "EXACT_SEARCH_COUNT_LIMIT", 5)
     monkeypatch.setattr(queries, "EXACT_RECOUNT_LIMIT", 50)
 
 
@@ -493,3 +492,19 @@ def test_list_deep_pages_stay_exact_after_changes(
     assert all_skus(api, "all") == [sku for sku, _ in rows]
     assert all_skus(api, "active") == [sku for sku, active in rows if active]
     assert all_skus(api, "inactive") == [sku for sku, active in rows if not active]
+
+
+def test_list_search_pages_are_sorted_and_complete(
+    api: Api, conn: psycopg2.extensions.connection
+) -> None:
+    insert_steel(conn, 25)
+    api.create("zz-1", name="copper")
+
+    pages = [api.get(f"/api/products?search=STEEL&page={page}&page_size=10")[1]
+             for page in (1, 2, 3, 4)]
+
+    skus = [item["sku"] for page in pages for item in page["items"]]
+    assert skus == sorted(f"sku-{i}" for i in range(1, 26))
+    assert pages[3]["items"] == []
+    assert pages[3]["total"] == 25
+    assert pages[3]["pages"] == 3
