@@ -93,3 +93,8 @@ def finalize_import(event: dict[str, Any], context: Any) -> dict[str, Any]:
 @app.lambda_function(name="fail_import")
 def fail_import(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return pipeline.mark_failed(event)
+
+
+@app.lambda_function(name="index_products")
+def index_products(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return pipeline.index_for_search(event)

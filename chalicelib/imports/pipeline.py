@@ -23,6 +23,7 @@ from chalicelib.imports.errors import ImportRejected
 from chalicelib.imports.fileformat import FileFormat, read_format
 from chalicelib.imports.planning import Chunk, plan_chunks
 from chalicelib.imports.rows import Issue, Row, parse_chunk
+from chalicelib.products import search_index
 
 logger = logging.getLogger(__name__)
 
@@ -173,6 +174,13 @@ def finalize(event: dict[str, Any]) -> dict[str, Any]:
         job["error_count"], extra={"job_id": job_id},
     )
     return {"job_id": str(job_id), "completed": True}
+
+
+def index_for_search(event: dict[str, Any]) -> dict[str, Any]:
+    """Move the products the import wrote into the search index, in bulk."""
+    with _transient_errors():
+        indexed = search_index.index_pending(db.shared_connection())
+    return {"job_id": event.get("job_id"), "indexed": indexed}
 
 
 def mark_failed(event: dict[str, Any]) -> dict[str, Any]:

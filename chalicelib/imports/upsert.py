@@ -72,13 +72,15 @@ WITH latest AS (
       FROM import_staging
      ORDER BY sku, row DESC
 ), written AS (
-    INSERT INTO products AS p (sku, name, description, price, source_job_seq, source_row)
-    SELECT sku, name, description, price, %(job_seq)s, row FROM latest
+    INSERT INTO products AS p
+        (sku, name, description, price, source_job_seq, source_row, search_indexed)
+    SELECT sku, name, description, price, %(job_seq)s, row, false FROM latest
     ON CONFLICT (sku) DO UPDATE
        SET name = EXCLUDED.name,
            description = EXCLUDED.description,
            price = EXCLUDED.price,
            updated_at = now(),
+           search_indexed = false,
            source_job_seq = EXCLUDED.source_job_seq,
            source_row = EXCLUDED.source_row
      WHERE p.source_job_seq IS NULL

@@ -55,12 +55,19 @@ def test_statemachine_every_state_ends_or_moves_on():
         assert state["Type"] in TERMINAL_TYPES or state.get("End") or _targets(state), name
 
 
-def test_statemachine_tasks_outside_failure_path_are_caught():
-    for name, state in DEFINITION["States"].items():
-        if state["Type"] in ("Task", "Map") and name != "MarkFailed":
-            caught = [e for catch in state.get("Catch", []) for e in catch["ErrorEquals"]]
-            assert "States.ALL" in caught, f"{name} has no catch-all"
-            assert state["Catch"][-1]["Next"] == "MarkFailed"
+def test_statemachine_failures_before_completion_mark_job_failed():
+    for name in ("Validate", "ImportChunks", "Finalize"):
+        state = DEFINITION["States"][name]
+        caught = [e for catch in state.get("Catch", []) for e in catch["ErrorEquals"]]
+        assert "States.ALL" in caught, f"{name} has no catch-all"
+        assert state["Catch"][-1]["Next"] == "MarkFailed"
+
+
+def test_statemachine_search_indexing_failure_keeps_job_completed():
+    catch = DEFINITION["States"]["IndexForSearch"]["Catch"][-1]
+
+    assert catch["ErrorEquals"] == ["States.ALL"]
+    assert DEFINITION["States"][catch["Next"]]["Type"] == "Succeed"
 
 
 def test_statemachine_chunk_worker_retries_crashes_and_transient_errors():
