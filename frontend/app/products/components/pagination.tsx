@@ -6,20 +6,22 @@ import { Button } from "@/components/ui/button";
 import { formatCount } from "@/lib/format";
 
 /**
- * Page numbers to show: always the first and last, the current page with `siblings` on each
- * side, and "gap" where pages are skipped.
+ * Page numbers to show: the first and last page, the current page with `siblings` on each side,
+ * and "gap" where pages are skipped. The list keeps the same length wherever the current page
+ * is, so the buttons do not jump around while paging.
  */
 export function pageItems(current: number, pages: number, siblings = 1): (number | "gap")[] {
-  if (pages <= 0) return [];
-  const first = Math.max(2, current - siblings);
-  const last = Math.min(pages - 1, current + siblings);
-  const items: (number | "gap")[] = [1];
+  const slots = 2 * siblings + 5;
+  if (pages <= slots) return Array.from({ length: pages }, (_, index) => index + 1);
 
-  if (first > 2) items.push(first === 3 ? 2 : "gap");
-  for (let page = first; page <= last; page++) items.push(page);
-  if (last < pages - 1) items.push(last === pages - 2 ? pages - 1 : "gap");
-  if (pages > 1) items.push(pages);
-  return items;
+  const edge = 2 * siblings + 3;
+  if (current <= siblings + 3) return [...range(1, edge), "gap", pages];
+  if (current >= pages - siblings - 2) return [1, "gap", ...range(pages - edge + 1, pages)];
+  return [1, "gap", ...range(current - siblings, current + siblings), "gap", pages];
+}
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from + 1 }, (_, index) => from + index);
 }
 
 export type PaginationProps = {
