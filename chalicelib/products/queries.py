@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import psycopg2.errors
 import psycopg2.extensions
 from psycopg2 import sql
 
@@ -80,8 +81,8 @@ def fold_count_deltas(cur: Cursor) -> None:
     )
 
 
-def count_matches(cur: Cursor, where: Filter, limit: int) -> int:
-    """Count the matching rows, stopping at `limit`."""
+def count_matches(cur: Cursor, where: Filter, limit: int | None) -> int:
+    """Count the matching rows, stopping at `limit` (None counts them all)."""
     cur.execute(
         f"SELECT count(*) FROM (SELECT 1 FROM products WHERE {where.where} LIMIT %s) AS m",
         (*where.params, limit),
@@ -113,26 +114,46 @@ def select_page(cur: Cursor, where: Filter, limit: int, offset: int) -> list[tup
 
 
 def select_matches_page(
-    cur: Cursor, where: Filter, limit: int, offset: int, max_matches: int
+    cur: Cursor, where: Filter, limit: int, offset: int, max_matches: int | None
 ) -> tuple[list[tuple], int | None]:
-    """Return one page of at most `max_matches` matches, and how many matched.
+    """Return one page of at most `max_matches` matches (None: all), and how many matched.
 
-    The materialised CTE makes PostgreSQL collect the matches through the trigram index and
-    sort them. Left to itself, the planner may walk the SKU index instead, which reads most
+    The materialised CTE makes PostgreSQL collect the matching SKUs through the trigram
+    index and sort them; only the page's rows are then read in full. Left to itself, the planner may walk the SKU index instead, which reads most
     of the table when the matches sit at the end of the SKU order. The count is None when
     the page is empty. Rows are only meaningful when the count is below `max_matches`.
     """
     cur.execute(
-        f"WITH matches AS MATERIALIZED (SELECT {PRODUCT_COLUMNS} FROM products"
-        f" WHERE {where.where} LIMIT %s)"
-        f" SELECT {PRODUCT_COLUMNS}, count(*) OVER () FROM matches"
-        " ORDER BY sku LIMIT %s OFFSET %s",
+        f"WITH matches AS MATERIALIZED (SELECT sku FROM products WHERE {where.where} LIMIT %s),"
+        " page AS (SELECT sku, count(*) OVER () AS matched FROM matches"
+        " ORDER BY sku LIMIT %s OFFSET %s)"
+        f" SELECT {PRODUCT_COLUMNS}, page.matched FROM page JOIN products USING (sku)"
+        " ORDER BY sku",
         (*where.params, max_matches, limit, offset),
     )
     rows = cur.fetchall()
     if not rows:
         return [], None
     return [row[:-1] for row in rows], int(rows[0][-1])
+
+
+def select_page_within(
+    cur: Cursor, where: Filter, limit: int, offset: int, timeout_ms: int
+) -> list[tuple] | None:
+    """Return one page like select_page, or None when it takes longer than `timeout_ms`.
+
+    A savepoint undoes the cancelled statement, so the transaction goes on.
+    """
+    cur.execute("SAVEPOINT page_walk")
+    cur.execute("SET LOCAL statement_timeout = %s", (f"{timeout_ms}ms",))
+    try:
+        rows = select_page(cur, where, limit, offset)
+    except psycopg2.errors.QueryCanceled:
+        cur.execute("ROLLBACK TO SAVEPOINT page_walk")
+        return None
+    cur.execute("SET LOCAL statement_timeout TO DEFAULT")
+    cur.execute("RELEASE SAVEPOINT page_walk")
+    return rows
 
 
 def select_page_after(

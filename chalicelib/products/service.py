@@ -25,6 +25,8 @@ BULK_DELETE_LOCK_TIMEOUT = "3s"
 _COLUMNS = queries.PRODUCT_COLUMNS.split(", ")
 # Listings read pages starting at this offset or deeper from a page bookmark.
 DEEP_PAGE_OFFSET = 5_000
+# A search with many matches gives up walking the SKU index after this long.
+SEARCH_WALK_TIMEOUT_MS = 30
 
 
 def list_products(query: ListQuery) -> dict[str, Any]:
@@ -131,8 +133,9 @@ def _search_page(
     """Return (rows, total, is_estimate) of a search without counting every match.
 
     When a sample says the matches are few, they are all read through the trigram index,
-    counted and sorted. Otherwise matches are dense, so walking the SKU index finds a page
-    quickly, and the total is the sample's estimate.
+    counted and sorted. When they are many, walking the SKU index usually fills a page
+    quickly and the total is the sample's estimate. The walk is slow when the matches sit
+    late in the SKU order, so past SEARCH_WALK_TIMEOUT_MS every match is read and counted.
     """
     limit = queries.EXACT_RECOUNT_LIMIT
     estimate = queries.estimate_matches(cur, where, table_rows)
@@ -142,8 +145,15 @@ def _search_page(
             matched = queries.count_matches(cur, where, limit + 1)
         if matched <= limit:
             return rows, matched, False
-    rows = queries.select_page(cur, where, query.page_size, offset)
-    return rows, max(estimate, limit + 1), True
+
+    rows = queries.select_page_within(cur, where, query.page_size, offset, SEARCH_WALK_TIMEOUT_MS)
+    if rows is not None:
+        return rows, max(estimate, limit + 1), True
+    logger.info("search %r: SKU index walk timed out, reading every match", query.search)
+    rows, matched = queries.select_matches_page(cur, where, query.page_size, offset, None)
+    if matched is None:
+        matched = queries.count_matches(cur, where, None)
+    return rows, matched, False
 
 
 def _page(

@@ -508,3 +508,23 @@ def test_list_search_pages_are_sorted_and_complete(
     assert pages[3]["items"] == []
     assert pages[3]["total"] == 25
     assert pages[3]["pages"] == 3
+
+
+def test_list_search_falls_back_when_walk_is_slow(
+    api: Api, conn: psycopg2.extensions.connection, small_count_limits: None,
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chalicelib.products import service
+
+    monkeypatch.setattr(service, "SEARCH_WALK_TIMEOUT_MS", 1)
+    with conn, conn.cursor() as cur:
+        cur.execute("INSERT INTO products (sku, name) SELECT 'a-' || i, 'plain' FROM"
+                    " generate_series(1, 20000) AS i")
+    insert_steel(conn, 120)
+
+    status, body = api.get("/api/products?search=steel&page=2")
+
+    assert status == 200
+    assert body["total"] == 120
+    assert body["total_is_estimate"] is False
+    assert [item["sku"] for item in body["items"]] == sorted(f"sku-{i}" for i in range(1, 121))[10:20]
