@@ -11,6 +11,8 @@ from typing import Any
 from chalicelib.products import validation
 
 JSON = "application/json"
+IMPORTS_DEFAULT_PAGE_SIZE = 20
+IMPORTS_MAX_PAGE_SIZE = 100
 _DOCUMENT: dict[str, Any] | None = None
 
 
@@ -41,6 +43,10 @@ def _error(description: str) -> dict[str, Any]:
     return _response(description, _ref("Error"))
 
 
+def _chalice_error(description: str) -> dict[str, Any]:
+    return _response(description, _ref("ChaliceError"))
+
+
 def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
     return {"name": name, "in": "query", "required": False, "schema": schema,
             "description": description}
@@ -51,12 +57,14 @@ def _path(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]
             "description": description}
 
 
-def _page_parameters(max_size: int) -> list[dict[str, Any]]:
+def _page_parameters(
+    max_size: int, default_size: int = validation.DEFAULT_PAGE_SIZE
+) -> list[dict[str, Any]]:
     return [
         _query("page", {"type": "integer", "minimum": 1, "maximum": validation.MAX_PAGE,
                         "default": 1}, "1-based page number."),
         _query("page_size", {"type": "integer", "minimum": 1, "maximum": max_size,
-                             "default": validation.DEFAULT_PAGE_SIZE}, "Items per page."),
+                             "default": default_size}, "Items per page."),
     ]
 
 
@@ -142,6 +150,12 @@ SCHEMAS: dict[str, Any] = {
                        "description": "One message per invalid field or parameter."},
         },
     },
+    "ChaliceError": {
+        "type": "object",
+        "description": "Error body of the import routes, as Chalice writes it.",
+        "required": ["Code", "Message"],
+        "properties": {"Code": {"type": "string"}, "Message": {"type": "string"}},
+    },
     "Product": PRODUCT_SCHEMA,
     "NewProduct": _product_input(["sku", "name"]),
     "ProductUpdate": _product_input([]),
@@ -187,6 +201,7 @@ SCHEMAS: dict[str, Any] = {
             "status": {"type": "string", "enum": ["queued", "validating", "parsing",
                                                   "completed", "failed", "cancelled"]},
             "file_name": {"type": "string"},
+            "size": {"type": "integer", "description": "Upload size in bytes."},
             "total_rows": {"type": "integer", "nullable": True},
             "processed_rows": {"type": "integer"},
             "created": {"type": "integer", "description": "Products created."},
@@ -200,7 +215,13 @@ SCHEMAS: dict[str, Any] = {
             "encoding": {"type": "string", "nullable": True},
             "delimiter": {"type": "string", "nullable": True},
             "column_map": {"type": "object", "nullable": True},
-            "retry_until": {"type": "string", "format": "date-time", "nullable": True},
+            "created_at": {"type": "string", "format": "date-time"},
+            "updated_at": {"type": "string", "format": "date-time"},
+            "started_at": {"type": "string", "format": "date-time", "nullable": True},
+            "finished_at": {"type": "string", "format": "date-time", "nullable": True},
+            "retry_until": {"type": "string", "format": "date-time", "nullable": True,
+                            "description": "Set for failed and cancelled jobs: the last moment "
+                                           "a retry can find the upload."},
         },
     },
     "ImportPage": _page_of(_ref("ImportStatus"), estimate=False),
@@ -300,20 +321,20 @@ def _product_paths() -> dict[str, Any]:
 
 
 def _import_paths() -> dict[str, Any]:
-    not_found = _error("No such job.")
+    not_found = _chalice_error("No such job.")
     return {
         "/api/imports": {
             "post": {
                 "summary": "Start an import: returns a presigned upload for the CSV file",
                 "requestBody": {"required": True, **_json_content(_ref("ImportRequest"))},
                 "responses": {"201": _response("Job created.", _ref("ImportCreated")),
-                              "400": _error("Invalid file name or size.")},
+                              "400": _chalice_error("Invalid file name or size.")},
             },
             "get": {
                 "summary": "List import jobs, newest first",
-                "parameters": _page_parameters(validation.MAX_PAGE_SIZE),
+                "parameters": _page_parameters(IMPORTS_MAX_PAGE_SIZE, IMPORTS_DEFAULT_PAGE_SIZE),
                 "responses": {"200": _response("One page.", _ref("ImportPage")),
-                              "400": _error("Invalid parameter.")},
+                              "400": _chalice_error("Invalid parameter.")},
             },
         },
         "/api/imports/{job_id}/status": {
@@ -327,22 +348,24 @@ def _import_paths() -> dict[str, Any]:
             "post": {"summary": "Cancel a running import",
                      "responses": {"200": _response("Cancelled.", _ref("ImportStatus")),
                                    "404": not_found,
-                                   "409": _error("The job has already finished.")}},
+                                   "409": _chalice_error("The job has already finished.")}},
         },
         "/api/imports/{job_id}/retry": {
             "parameters": [JOB_ID_PATH],
             "post": {"summary": "Retry a failed import from its uploaded file",
                      "responses": {"202": _response("Retry started.", _ref("ImportStatus")),
                                    "404": not_found,
-                                   "409": _error("The job cannot be retried in its state."),
-                                   "410": _error("The uploaded file has expired.")}},
+                                   "409": _chalice_error("The job cannot be retried in its state."),
+                                   "410": _chalice_error("The uploaded file has expired.")}},
         },
         "/api/imports/{job_id}/errors": {
             "parameters": [JOB_ID_PATH],
             "get": {"summary": "Link to the job's full error report",
                     "responses": {"200": _response("Presigned download.",
                                                    _ref("DownloadLink")),
-                                  "404": not_found}},
+                                  "404": _chalice_error("No such job, or it has no errors "
+                                                        "or warnings."),
+                                  "409": _chalice_error("The job is still running.")}},
         },
     }
 

@@ -70,38 +70,38 @@ def _query_params() -> dict[str, str]:
     return dict(products_api.current_request.query_params or {})
 
 
-@products_api.route("/api/openapi.json", methods=["GET"])
+@products_api.route("/api/openapi.json", methods=["GET"], cors=True)
 def openapi_document() -> Response:
     return _json(200, openapi.document())
 
 
-@products_api.route("/api/products", methods=["GET"])
+@products_api.route("/api/products", methods=["GET"], cors=True)
 @_handles_errors
 def list_products() -> Response:
     query = validation.parse_list_query(_query_params())
     return _json(200, service.list_products(query))
 
 
-@products_api.route("/api/products", methods=["POST"])
+@products_api.route("/api/products", methods=["POST"], cors=True)
 @_handles_errors
 def create_product() -> Response:
     fields = validation.parse_new_product(_json_body())
     return _json(201, service.create_product(fields.values))
 
 
-@products_api.route("/api/products/{sku}", methods=["GET"])
+@products_api.route("/api/products/{sku}", methods=["GET"], cors=True)
 @_handles_errors
 def get_product(sku: str) -> Response:
     return _json(200, service.get_product(validation.parse_path_sku(sku)))
 
 
-@products_api.route("/api/products/{sku}", methods=["PUT"])
+@products_api.route("/api/products/{sku}", methods=["PUT"], cors=True)
 @_handles_errors
 def update_product(sku: str) -> Response:
     return _update(validation.parse_path_sku(sku))
 
 
-@products_api.route("/api/products/{sku}", methods=["DELETE"])
+@products_api.route("/api/products/{sku}", methods=["DELETE"], cors=True)
 @_handles_errors
 def delete_product(sku: str) -> Response:
     return _delete_one(validation.parse_path_sku(sku))
@@ -109,19 +109,19 @@ def delete_product(sku: str) -> Response:
 
 # API Gateway routes /api/products/bulk-delete to this static path for every method, so
 # the single product whose SKU is "bulk-delete" is served here for GET and PUT as well.
-@products_api.route(f"/api/products/{BULK_DELETE_SKU}", methods=["GET"])
+@products_api.route(f"/api/products/{BULK_DELETE_SKU}", methods=["GET"], cors=True)
 @_handles_errors
 def get_bulk_delete_product() -> Response:
     return _json(200, service.get_product(BULK_DELETE_SKU))
 
 
-@products_api.route(f"/api/products/{BULK_DELETE_SKU}", methods=["PUT"])
+@products_api.route(f"/api/products/{BULK_DELETE_SKU}", methods=["PUT"], cors=True)
 @_handles_errors
 def update_bulk_delete_product() -> Response:
     return _update(BULK_DELETE_SKU)
 
 
-@products_api.route(f"/api/products/{BULK_DELETE_SKU}", methods=["DELETE"])
+@products_api.route(f"/api/products/{BULK_DELETE_SKU}", methods=["DELETE"], cors=True)
 @_handles_errors
 def bulk_delete() -> Response:
     """Delete every product, or with ?single=true only the product named "bulk-delete"."""
