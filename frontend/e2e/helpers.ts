@@ -38,8 +38,9 @@ export function writeCsv(name: string, lines: string[]): string {
 
 type ImportSummary = { job_id: string; status: string; created_at: string | null };
 const RUNNING = ["queued", "validating", "parsing"];
-/** A queued import this old never received its file (an abandoned upload), so it is cancelled. */
-const ABANDONED_AFTER_MS = 2 * 60_000;
+/** A queued import this old never received its file (an abandoned upload), so it is cancelled.
+ * An upload that arrives starts the pipeline within a few seconds on the local stack. */
+const ABANDONED_AFTER_MS = 30_000;
 
 async function runningImports(request: APIRequestContext): Promise<ImportSummary[]> {
   const response = await request.get("/api/imports?page=1&page_size=100");

@@ -6,6 +6,19 @@ test.describe.configure({ mode: "serial" });
 
 const ROWS = 200;
 
+/** Runs in the page: records the phase of every status event any EventSource receives. */
+function recordStreamPhases() {
+  const phases: string[] = [];
+  (window as unknown as { streamPhases: string[] }).streamPhases = phases;
+  const Native = window.EventSource;
+  window.EventSource = class extends Native {
+    constructor(url: string | URL, init?: EventSourceInit) {
+      super(url, init);
+      this.addEventListener("status", (event) => phases.push(JSON.parse((event as MessageEvent).data).status));
+    }
+  };
+}
+
 test("import uploads a CSV and follows it live to completion", async ({ page }) => {
   const prefix = `${RUN}-imp`;
   const lines = ["sku;Title;Variant Price;Description"];
@@ -14,6 +27,7 @@ test("import uploads a CSV and follows it live to completion", async ({ page }) 
   }
   const file = writeCsv(`${prefix}.csv`, lines);
 
+  await page.addInitScript(recordStreamPhases);
   await page.goto("/imports");
   await page.locator("#import-file").setInputFiles(file);
   const check = page.getByTestId("header-check");
@@ -21,6 +35,7 @@ test("import uploads a CSV and follows it live to completion", async ({ page }) 
   await expect(check).toContainText("name ← Title");
   await expect(check).toContainText("price ← Variant Price");
 
+  const stream = page.waitForResponse((response) => response.url().includes("/status-stream"));
   await page.getByRole("button", { name: "Upload and import" }).click();
   const progress = page.getByTestId("import-progress");
   await expect(progress).toBeVisible();
@@ -32,6 +47,14 @@ test("import uploads a CSV and follows it live to completion", async ({ page }) 
   await expect(page.getByTestId("phase-badge").first()).toHaveText("Completed");
   await expect(page.getByTestId("import-summary")).toContainText(`${ROWS} created`);
   await screenshot(page, "import-completed");
+
+  // The progress arrived over the event stream (through the UI server's proxy), not by polling.
+  const events = await stream;
+  expect(events.status()).toBe(200);
+  expect(events.headers()["content-type"]).toContain("text/event-stream");
+  const phases = await page.evaluate(() => (window as unknown as { streamPhases: string[] }).streamPhases);
+  expect(phases.at(-1)).toBe("completed");
+  expect(phases.length).toBeGreaterThan(1);
 
   await page.reload();
   const recent = page.getByTestId("recent-import").filter({ hasText: `${prefix}.csv` });

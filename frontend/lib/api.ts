@@ -7,7 +7,7 @@ import type {
   StatusFilter,
 } from "@/lib/types";
 
-/** An API answer other than 2xx, with the server's message and per-field errors. */
+/** An API response with a status other than 2xx, with the server's message and per-field errors. */
 export class ApiError extends Error {
   readonly status: number;
   readonly fieldErrors: Record<string, string>;

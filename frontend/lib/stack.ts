@@ -1,8 +1,10 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 
-/** Where the UI server sends API requests; read on every request because LocalStack's API id
- * changes whenever LocalStack restarts. */
+/**
+ * Base URLs the UI server forwards API requests to. They are read on every request, because
+ * LocalStack's API id changes whenever LocalStack restarts.
+ */
 export type Upstreams = { apiUrl: string; sseUrl: string };
 
 export class UpstreamConfigError extends Error {}

@@ -81,7 +81,7 @@ start() {
     return
   fi
   if ! running_pid >/dev/null && responding; then
-    echo "ui: $URL already answers but was not started by this script; stop that server first" >&2
+    echo "ui: another server, not started by this script, already responds on $URL; stop it first" >&2
     exit 1
   fi
   stop_server quietly
@@ -106,7 +106,7 @@ start() {
     fi
     sleep 0.5
   done
-  echo "ui: $URL did not answer within 30 s; see $LOG" >&2
+  echo "ui: $URL did not respond within 30 s; see $LOG" >&2
   exit 1
 }
 

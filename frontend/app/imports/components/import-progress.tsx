@@ -206,7 +206,9 @@ function IssueList({ status }: { status: ImportStatus }) {
 }
 
 function Summary({ status }: { status: ImportStatus }) {
-  const tone = status.status === "completed" ? "success" : status.status === "failed" ? "error" : "neutral";
+  let tone: "success" | "error" | "neutral" = "neutral";
+  if (status.status === "completed") tone = "success";
+  else if (status.status === "failed") tone = "error";
   return (
     <div
       data-testid="import-summary"

@@ -117,6 +117,8 @@ export function ProductFormDialog({ open, onOpenChange, product, onSubmit }: Pro
   }
 
   const title = editing ? "Edit product" : "New product";
+  let submitLabel = editing ? "Save changes" : "Create product";
+  if (saving) submitLabel = "Saving…";
   return (
     <Dialog open={open} onOpenChange={onOpenChange}>
       <DialogContent>
@@ -199,7 +201,7 @@ export function ProductFormDialog({ open, onOpenChange, product, onSubmit }: Pro
               Cancel
             </Button>
             <Button type="submit" disabled={saving}>
-              {saving ? "Saving…" : editing ? "Save changes" : "Create product"}
+              {submitLabel}
             </Button>
           </DialogFooter>
         </form>
@@ -229,7 +231,9 @@ function Field({
   children: (props: ControlProps) => React.ReactNode;
 }) {
   const id = `product-${name}`;
-  const describedBy = error ? `${id}-error` : hint ? `${id}-hint` : undefined;
+  let describedBy: string | undefined;
+  if (error) describedBy = `${id}-error`;
+  else if (hint) describedBy = `${id}-hint`;
   return (
     <div className="grid gap-2">
       <Label htmlFor={id}>{label}</Label>
