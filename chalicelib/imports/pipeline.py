@@ -8,7 +8,6 @@ from __future__ import annotations
 import itertools
 import json
 import logging
-import resource
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -85,9 +84,24 @@ def import_chunk(event: dict[str, Any]) -> dict[str, Any]:
     file_format = FileFormat.from_dict(event["format"])
     with _transient_errors():
         result = _import_chunk(event, job_id, chunk, file_format)
-    # The process's lifetime peak, earlier invocations of a warm worker included.
-    result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    result["peak_rss_mb"] = _peak_rss_mb()
     return result
+
+
+def _peak_rss_mb() -> float | None:
+    """Return this process's peak resident memory, earlier invocations of a warm worker included.
+
+    Reads VmHWM, because getrusage's ru_maxrss of a process forked from a large parent (the
+    local Lambda executor) starts at the parent's peak.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        return None
+    return None
 
 
 def _import_chunk(
