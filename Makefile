@@ -22,6 +22,9 @@ demo: up sample
 	@.venv/bin/fullfill import $(SAMPLE)
 
 test: up
+	@bash infra/local/install_frontend.sh
+	@cd frontend && npm test
+	@cd frontend && npm run e2e
 	@$(PYTHON) -m pytest -q
 
 test-unit: install

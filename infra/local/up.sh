@@ -12,4 +12,6 @@ export DATABASE_URL
 bash infra/local/sse.sh start
 bash infra/local/localstack.sh start
 .venv/bin/python infra/local/deploy.py
+bash infra/local/install_frontend.sh
+bash infra/local/ui.sh start
 echo "stack: endpoints in .fullfill/stack.json"
