@@ -7,6 +7,7 @@ CREATE EXTENSION IF NOT EXISTS pg_trgm;
 -- The query must repeat this exact expression for the planner to use the index.
 -- This index makes a 500k-row import about 3.5 times slower (bench/products_bench.py
 -- --import-cost); a 64 MB pending list batches its updates, which trims about 15%.
+-- 0005_deferred_search_index.sql replaces it with a partial index that imports bypass.
 CREATE INDEX products_search_trgm_idx ON products
     USING gin ((sku || E'\x01' || name || E'\x01' || description) gin_trgm_ops)
     WITH (gin_pending_list_limit = 65536);

@@ -15,8 +15,15 @@ Cursor = psycopg2.extensions.cursor
 
 PRODUCT_COLUMNS = "sku, name, description, price, active, created_at, updated_at"
 RUNNING_JOB_STATUSES = ("queued", "validating", "parsing")
-# Must match the expression of products_search_trgm_idx in 0002_product_search.sql.
+# Must match the expression of products_search_trgm_idx (0005_deferred_search_index.sql).
 SEARCH_TEXT = "(sku || E'\\x01' || name || E'\\x01' || description)"
+# The trigram index covers only rows with search_indexed: an import writes its rows with
+# false and indexes them in bulk afterwards. Spelling out both branches lets PostgreSQL
+# combine the trigram index with products_search_pending_idx in one bitmap scan.
+SEARCH_CONDITION = (
+    f"((search_indexed AND {SEARCH_TEXT} ILIKE %s)"
+    f" OR (NOT search_indexed AND {SEARCH_TEXT} ILIKE %s))"
+)
 # A search whose sampled estimate is at most this many matches reads them all through the
 # trigram index and counts them exactly. Past it, the total is the sample's estimate.
 EXACT_RECOUNT_LIMIT = 20_000
@@ -51,8 +58,8 @@ def build_filter(query: ListQuery) -> Filter:
     conditions: list[str] = [STATUS_CONDITIONS[query.status]]
     params: list[Any] = []
     if query.search:
-        conditions.append(f"{SEARCH_TEXT} ILIKE %s")
-        params.append(like_pattern(query.search))
+        conditions.append(SEARCH_CONDITION)
+        params += [like_pattern(query.search)] * 2
     where = " AND ".join(conditions)
     return Filter(where=where, params=tuple(params))
 

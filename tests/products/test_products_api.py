@@ -528,3 +528,16 @@ def test_list_search_falls_back_when_walk_is_slow(
     assert body["total"] == 120
     assert body["total_is_estimate"] is False
     assert [item["sku"] for item in body["items"]] == sorted(f"sku-{i}" for i in range(1, 121))[10:20]
+
+
+def test_list_search_finds_rows_not_yet_indexed(
+    api: Api, conn: psycopg2.extensions.connection
+) -> None:
+    with conn, conn.cursor() as cur:
+        cur.execute("INSERT INTO products (sku, name, search_indexed) VALUES"
+                    " ('imp-1', 'Fresh import', false), ('imp-2', 'Old import', true)")
+
+    body = api.get("/api/products?search=import")[1]
+
+    assert [item["sku"] for item in body["items"]] == ["imp-1", "imp-2"]
+    assert body["total"] == 2
