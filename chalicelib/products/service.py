@@ -132,7 +132,7 @@ def _search_page(
 ) -> tuple[list[tuple], int, bool]:
     """Return (rows, total, is_estimate) of a search without counting every match.
 
-    When a sample says the matches are few, they are all read through the trigram index,
+    When a sample estimates few matches, they are all read through the trigram index,
     counted and sorted. When they are many, walking the SKU index usually fills a page
     quickly and the total is the sample's estimate. The walk is slow when the matches sit
     late in the SKU order, so past SEARCH_WALK_TIMEOUT_MS every match is read and counted.

@@ -67,7 +67,7 @@ class ChaliceWsgi:
         self.gateway = LocalGateway(app, Config())
 
     def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
-        # Keep the path percent-encoded, as API Gateway's REST routing sees it.
+        # Keep the path percent-encoded, as API Gateway's REST routing receives it.
         path = environ.get("RAW_URI") or quote(environ.get("PATH_INFO", "/"))
         if "?" not in path and environ.get("QUERY_STRING"):
             path += "?" + environ["QUERY_STRING"]
