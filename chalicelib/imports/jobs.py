@@ -208,17 +208,32 @@ def requeue(job_id: uuid.UUID) -> tuple[dict[str, Any] | None, bool]:
 
 
 def complete(job_id: uuid.UUID) -> dict[str, Any] | None:
-    """Mark a parsing job completed; return None when it is no longer parsing."""
+    """Mark a parsing job completed; return None when it is no longer parsing.
+
+    The batches' created and updated counters depend on the order parallel chunks commit in
+    (a SKU repeated in two chunks counts as an update only when the earlier row commits
+    first), so they are replaced by a count of the products the job wrote last: created
+    when the product appeared after the job started, updated otherwise.
+    """
     with db.transaction() as cur:
         cur.execute(
             f"""
+            WITH written AS (
+                SELECT count(*) FILTER (WHERE p.created_at >= j.started_at) AS created,
+                       count(*) FILTER (WHERE p.created_at < j.started_at) AS updated
+                  FROM import_jobs AS j
+                  JOIN products AS p ON p.source_job_seq = j.seq
+                 WHERE j.id = %(job_id)s
+            )
             UPDATE import_jobs
                SET status = 'completed', finished_at = now(), updated_at = now(),
-                   message = NULL
-             WHERE id = %s AND status = 'parsing'
+                   message = NULL, created_rows = written.created,
+                   updated_rows = written.updated
+              FROM written
+             WHERE id = %(job_id)s AND status = 'parsing'
             RETURNING {JOB_COLUMNS}
             """,
-            (job_id,),
+            {"job_id": job_id},
         )
         job = _as_dict(cur)
         if job is not None:

@@ -146,3 +146,19 @@ def test_job_status_payload_reports_progress(worker_conn):
     assert status["processed_rows"] == 1
     assert status["progress"] == 0.25
     assert uuid.UUID(status["job_id"]) == job["id"]
+
+
+def test_complete_counts_distinct_products_created_and_updated(worker_conn):
+    with worker_conn.cursor() as cur:
+        cur.execute("INSERT INTO products (sku, name, created_at) "
+                    "VALUES ('old', 'Before', now() - interval '1 day')")
+    worker_conn.commit()
+    job = _parsing_job([2, 2])
+    _commit(worker_conn, job, 1, [(2, 4, "new", "Later row", "", None), (3, 5, "old", "After", "", None)])
+    _commit(worker_conn, job, 0, [(0, 2, "new", "Earlier row", "", None), (1, 3, "new", "Again", "", None)])
+
+    done = jobs.complete(job["id"])
+
+    assert done["status"] == "completed"
+    assert (done["created_rows"], done["updated_rows"]) == (1, 1)
+    assert done["processed_rows"] == 4
