@@ -48,6 +48,20 @@ def local_aws_environment() -> None:
     os.environ.pop("AWS_SESSION_TOKEN", None)
 
 
+def drop_progress_service(template: dict[str, Any]) -> None:
+    """Remove the resources of the ECS progress service, which runs as a local process here.
+
+    Their DeployProgressService condition is false locally anyway, but LocalStack 4.8.1 still
+    tries to create some of them and fails the stack.
+    """
+    resources = template["Resources"]
+    for name in [n for n, r in resources.items() if r.get("Condition") == "DeployProgressService"]:
+        del resources[name]
+    for name in [n for n, o in template.get("Outputs", {}).items()
+                 if o.get("Condition") == "DeployProgressService"]:
+        del template["Outputs"][name]
+
+
 def upload_package(s3: Any, template: dict[str, Any], package: Path) -> str:
     """Upload the code package, point every function's CodeUri at it, return its key."""
     digest = hashlib.sha256(package.read_bytes()).hexdigest()[:16]
@@ -215,6 +229,7 @@ def main() -> None:
     local_aws_environment()
     template_path = build.build("local", ROOT / ".fullfill" / "build")
     template = json.loads(template_path.read_text())
+    drop_progress_service(template)
     s3 = boto3.client("s3")
     cfn = boto3.client("cloudformation")
     code_key = upload_package(s3, template, template_path.parent / "deployment.zip")
