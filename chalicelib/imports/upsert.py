@@ -183,7 +183,9 @@ def _advance_job(cur: Any, job_id: uuid.UUID, counts: BatchCounts) -> None:
 
 def _as_csv(records: Sequence[tuple[Any, ...]]) -> io.StringIO:
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(records)
+    # Python 3.11's writer quotes a field only for the characters of its line terminator, and
+    # COPY ends a record at a lone CR, so "\r\n" makes it quote a CR inside a description too.
+    csv.writer(buffer, lineterminator="\r\n").writerows(records)
     text = buffer.getvalue()
     if "\x00" in text:
         # PostgreSQL text cannot hold NUL; keep the row and mark where the byte was.
