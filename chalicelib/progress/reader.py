@@ -19,7 +19,7 @@ logger = logging.getLogger(__name__)
 # The job columns the REST status endpoint reads, the job's version, and its inline issues as
 # a JSON array, so one query yields everything `jobs.status_payload` and the event id need.
 _READ_JOBS = f"""
-SELECT {jobs._JOB_COLUMNS}, version,
+SELECT {jobs.JOB_COLUMNS}, version,
        (SELECT coalesce(json_agg(json_build_object(
                    'line', issue.line, 'severity', issue.severity, 'reason', issue.reason)
                    ORDER BY issue.line, issue.severity), '[]')
