@@ -12,8 +12,8 @@ import csv
 import io
 import logging
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
 from typing import Any
 
 from chalicelib.imports.errors import ImportRejected
@@ -233,6 +233,53 @@ def _detect_encoding(head: bytes, *, at_eof: bool) -> str:
     except UnicodeDecodeError:
         return "windows-1252"
     return "utf-8"
+
+
+class Utf8Scan:
+    """Pass a file's blocks through unchanged while checking that together they are UTF-8.
+
+    The validate step reads the whole file once to plan its chunks, so it can settle the
+    encoding for the whole file there instead of on the detection sample alone.
+    """
+
+    def __init__(self, blocks: Iterable[bytes]) -> None:
+        self._blocks = blocks
+        self._decoder = codecs.getincrementaldecoder("utf-8")()
+        self.valid = True
+        """False once a byte sequence is not UTF-8; final only after the blocks are consumed."""
+
+    def __iter__(self) -> Iterator[bytes]:
+        for block in self._blocks:
+            if self.valid:
+                self._check(block, final=False)
+            yield block
+        if self.valid:
+            self._check(b"", final=True)
+
+    def _check(self, block: bytes, *, final: bool) -> None:
+        pending = self._decoder.getstate()[0]
+        if block.isascii() and not pending and not final:
+            return
+        try:
+            self._decoder.decode(block, final=final)
+        except UnicodeDecodeError:
+            self.valid = False
+
+
+def as_windows_1252(fmt: FileFormat) -> FileFormat:
+    """Return `fmt` for a file taken for UTF-8 whose later bytes turned out not to be.
+
+    The header decoded as valid UTF-8, so encoding its names again recovers the file's bytes.
+    """
+    columns = [name.encode("utf-8").decode("windows-1252", errors="replace") for name in fmt.columns]
+    field_indexes, field_columns = map_header(columns)
+    return replace(
+        fmt,
+        encoding="windows-1252",
+        columns=tuple(columns),
+        field_indexes=field_indexes,
+        field_columns=field_columns,
+    )
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ import psycopg2.errors
 from chalicelib import config, db
 from chalicelib.imports import faults, jobs, reports, uploads, upsert
 from chalicelib.imports.errors import ImportRejected
-from chalicelib.imports.fileformat import FileFormat, read_format
+from chalicelib.imports.fileformat import FileFormat, Utf8Scan, as_windows_1252, read_format
 from chalicelib.imports.planning import Chunk, plan_chunks
 from chalicelib.imports.rows import Issue, Row, parse_chunk
 from chalicelib.products import search_index
@@ -73,7 +73,13 @@ def _plan(bucket: str, key: str) -> tuple[dict[str, Any], int, list[dict[str, An
     with _transient_errors():
         blocks = uploads.read_all(bucket, key)
         file_format, head = read_format(blocks)
-        plan = plan_chunks(itertools.chain([head], blocks), file_format, config.chunk_bytes())
+        data = itertools.chain([head], blocks)
+        scan = Utf8Scan(data) if file_format.encoding == "utf-8" else None
+        plan = plan_chunks(data if scan is None else scan, file_format, config.chunk_bytes())
+    if scan is not None and not scan.valid:
+        # Detection decodes only the head of the file, but one encoding holds for all of it.
+        logger.info("%s is not valid UTF-8 past its head; reading it as Windows-1252", key)
+        file_format = as_windows_1252(file_format)
     return file_format.to_dict(), plan.total_rows, [chunk.to_dict() for chunk in plan.chunks]
 
 
