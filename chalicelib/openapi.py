@@ -298,7 +298,7 @@ def _product_paths() -> dict[str, Any]:
                            "'bulk-delete')",
                 "description": "Without `single`, the body {\"confirm\": \"DELETE\"} is "
                                "required, else 400. Refused with 409 while an import is "
-                               "queued, validating or parsing. Uses TRUNCATE, so it takes "
+                               "validating or parsing. Uses TRUNCATE, so it takes "
                                "milliseconds whatever the table size. With ?single=true it "
                                "deletes only the product whose SKU is 'bulk-delete' and "
                                "takes no body.",

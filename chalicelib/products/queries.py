@@ -14,7 +14,9 @@ from chalicelib.products.validation import ListQuery
 Cursor = psycopg2.extensions.cursor
 
 PRODUCT_COLUMNS = "sku, name, description, price, active, created_at, updated_at"
-RUNNING_JOB_STATUSES = ("queued", "validating", "parsing")
+# Jobs that block a delete of all products. A queued job has not touched the products yet,
+# so it imports after the delete, and an upload that never arrives cannot block it.
+RUNNING_JOB_STATUSES = ("validating", "parsing")
 # Must match the expression of products_search_trgm_idx (0005_deferred_search_index.sql).
 SEARCH_TEXT = "(sku || E'\\x01' || name || E'\\x01' || description)"
 # The trigram index covers only rows with search_indexed: an import writes its rows with

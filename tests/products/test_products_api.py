@@ -381,7 +381,7 @@ def test_bulk_delete_removes_all_and_counts(api: Api) -> None:
     assert api.get("/api/products")[1]["total"] == 0
 
 
-@pytest.mark.parametrize("job_status", ["queued", "validating", "parsing"])
+@pytest.mark.parametrize("job_status", ["validating", "parsing"])
 def test_bulk_delete_refused_while_import_runs(
     api: Api, conn: psycopg2.extensions.connection, job_status: str
 ) -> None:
@@ -393,6 +393,18 @@ def test_bulk_delete_refused_while_import_runs(
     assert status == 409
     assert job_id in body["message"]
     assert api.get("/api/products")[1]["total"] == 1
+
+
+def test_bulk_delete_not_blocked_by_job_awaiting_upload(
+    api: Api, conn: psycopg2.extensions.connection
+) -> None:
+    api.create("a-1")
+    insert_job(conn, "queued")
+
+    status, body = api.delete("/api/products/bulk-delete", {"confirm": "DELETE"})
+
+    assert status == 200
+    assert body == {"deleted": 1}
 
 
 def test_bulk_delete_allowed_after_import_finished(
