@@ -17,6 +17,8 @@ logger = logging.getLogger(__name__)
 
 RUNNING = ("queued", "validating", "parsing")
 TERMINAL = ("completed", "failed", "cancelled")
+# A queued job older than this will not receive its file any more (the form lasts 15 minutes).
+ABANDONED_AFTER = timedelta(hours=2)
 # How many row errors the status response carries inline; the full list is in the report.
 INLINE_ISSUES = 5
 
@@ -56,6 +58,31 @@ def create_job(file_name: str, file_size: int) -> dict[str, Any]:
         job = _as_dict(cur)
     logger.info("job %s created for %s (%s bytes)", job_id, file_name, file_size)
     return job
+
+
+def expire_abandoned(max_age: timedelta = ABANDONED_AFTER) -> int:
+    """Fail queued jobs whose file never arrived; return how many.
+
+    The upload form expires after 15 minutes, so a job still queued long after that will
+    never start. The margin covers a large upload begun just before the form expired.
+    """
+    with db.transaction() as cur:
+        cur.execute(
+            """
+            UPDATE import_jobs
+               SET status = 'failed', finished_at = now(), updated_at = now(),
+                   message = 'no file arrived before the upload form expired; start a new import'
+             WHERE status = 'queued' AND created_at < now() - %s
+            RETURNING id
+            """,
+            (max_age,),
+        )
+        expired = [row[0] for row in cur.fetchall()]
+        for job_id in expired:
+            _notify(cur, job_id)
+    if expired:
+        logger.info("failed %s queued jobs whose upload never arrived", len(expired))
+    return len(expired)
 
 
 def get_job(job_id: uuid.UUID | str) -> dict[str, Any] | None:

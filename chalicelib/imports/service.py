@@ -51,6 +51,7 @@ def list_imports(params: dict[str, str] | None) -> dict[str, Any]:
     page_size = _positive_int(params, "page_size", 20)
     if page_size > MAX_PAGE_SIZE:
         raise InvalidRequest(f"'page_size' is {page_size}; the maximum is {MAX_PAGE_SIZE}")
+    jobs.expire_abandoned()
     items, total = jobs.list_jobs(page, page_size)
     return {
         "items": [jobs.status_payload(job) for job in items],

@@ -162,3 +162,18 @@ def test_complete_counts_distinct_products_created_and_updated(worker_conn):
     assert done["status"] == "completed"
     assert (done["created_rows"], done["updated_rows"]) == (1, 1)
     assert done["processed_rows"] == 4
+
+
+def test_expire_abandoned_fails_only_old_queued_jobs(worker_conn):
+    old = jobs.create_job("old.csv", 10)
+    fresh = jobs.create_job("fresh.csv", 10)
+    with worker_conn.cursor() as cur:
+        cur.execute("UPDATE import_jobs SET created_at = now() - interval '3 hours' WHERE id = %s",
+                    (old["id"],))
+    worker_conn.commit()
+
+    assert jobs.expire_abandoned() == 1
+
+    assert jobs.get_job(old["id"])["status"] == "failed"
+    assert "no file arrived" in jobs.get_job(old["id"])["message"]
+    assert jobs.get_job(fresh["id"])["status"] == "queued"
