@@ -1,8 +1,8 @@
 """Error reports: every skipped row and warning of a job as a CSV file in S3.
 
 The report repeats each row's original fields under the file's own header, after the columns
-line, severity and reason. The importer ignores unknown columns, so a user can fix the rows in
-a spreadsheet and upload the report itself as a new import.
+line, severity and reason, with the file's own delimiter. The importer ignores unknown columns,
+so a user can fix the rows in a spreadsheet and upload the report itself as a new import.
 """
 
 from __future__ import annotations
@@ -35,7 +35,8 @@ def write_report(job: dict[str, Any]) -> str:
     header = list(file_format.get("columns") or [])
     with tempfile.TemporaryFile("w+b") as spool:
         text = io.TextIOWrapper(spool, encoding="utf-8-sig", newline="")
-        writer = csv.writer(text)
+        # The file's own delimiter keeps its number format: "1,299" in a semicolon file is 1.30.
+        writer = csv.writer(text, delimiter=delimiter)
         writer.writerow(["line", "severity", "reason", *header])
         for line, severity, reason, raw in _issues(job["id"]):
             writer.writerow([line, severity, reason, *_fields(raw, delimiter)])
