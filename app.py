@@ -5,9 +5,18 @@ Each handler parses its input, calls chalicelib and shapes the answer; the logic
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
-from chalice import BadRequestError, Chalice, ConflictError, NotFoundError, Response
+from chalice import (
+    BadRequestError,
+    Chalice,
+    ChaliceViewError,
+    ConflictError,
+    NotFoundError,
+    Response,
+)
 
 from chalicelib.imports import pipeline, service
 from chalicelib.logs import configure_logging
@@ -18,61 +27,60 @@ app = Chalice(app_name="fullfill")
 app.register_blueprint(products_api)
 
 
-@app.route("/api/imports", methods=["POST"], cors=True)
-def create_import() -> Response:
+class GoneError(ChaliceViewError):
+    STATUS_CODE = 410
+
+
+@contextlib.contextmanager
+def _http_errors() -> Iterator[None]:
+    """Map the imports service's errors to HTTP statuses."""
     try:
-        body = service.create_import(app.current_request.json_body)
+        yield
     except service.InvalidRequest as exc:
         raise BadRequestError(str(exc)) from exc
-    return Response(body=body, status_code=201)
-
-
-@app.route("/api/imports", methods=["GET"], cors=True)
-def list_imports() -> dict[str, Any]:
-    try:
-        return service.list_imports(app.current_request.query_params)
-    except service.InvalidRequest as exc:
-        raise BadRequestError(str(exc)) from exc
-
-
-@app.route("/api/imports/{job_id}/status", methods=["GET"], cors=True)
-def import_status(job_id: str) -> dict[str, Any]:
-    try:
-        return service.job_status(job_id)
-    except service.JobNotFound as exc:
-        raise NotFoundError(str(exc)) from exc
-
-
-@app.route("/api/imports/{job_id}/cancel", methods=["POST"], cors=True)
-def cancel_import(job_id: str) -> dict[str, Any]:
-    try:
-        return service.cancel_import(job_id)
-    except service.JobNotFound as exc:
-        raise NotFoundError(str(exc)) from exc
-    except service.JobConflict as exc:
-        raise ConflictError(str(exc)) from exc
-
-
-@app.route("/api/imports/{job_id}/retry", methods=["POST"], cors=True)
-def retry_import(job_id: str) -> Response:
-    try:
-        return Response(body=service.retry_import(job_id), status_code=202)
     except service.JobNotFound as exc:
         raise NotFoundError(str(exc)) from exc
     except service.JobConflict as exc:
         raise ConflictError(str(exc)) from exc
     except service.UploadExpired as exc:
-        return Response(body={"Code": "Gone", "Message": str(exc)}, status_code=410)
+        raise GoneError(str(exc)) from exc
+
+
+@app.route("/api/imports", methods=["POST"], cors=True)
+def create_import() -> Response:
+    with _http_errors():
+        body = service.create_import(app.current_request.json_body)
+    return Response(body=body, status_code=201)
+
+
+@app.route("/api/imports", methods=["GET"], cors=True)
+def list_imports() -> dict[str, Any]:
+    with _http_errors():
+        return service.list_imports(app.current_request.query_params)
+
+
+@app.route("/api/imports/{job_id}/status", methods=["GET"], cors=True)
+def import_status(job_id: str) -> dict[str, Any]:
+    with _http_errors():
+        return service.job_status(job_id)
+
+
+@app.route("/api/imports/{job_id}/cancel", methods=["POST"], cors=True)
+def cancel_import(job_id: str) -> dict[str, Any]:
+    with _http_errors():
+        return service.cancel_import(job_id)
+
+
+@app.route("/api/imports/{job_id}/retry", methods=["POST"], cors=True)
+def retry_import(job_id: str) -> Response:
+    with _http_errors():
+        return Response(body=service.retry_import(job_id), status_code=202)
 
 
 @app.route("/api/imports/{job_id}/errors", methods=["GET"], cors=True)
 def import_errors(job_id: str) -> dict[str, Any]:
-    try:
+    with _http_errors():
         return service.error_report(job_id)
-    except service.JobNotFound as exc:
-        raise NotFoundError(str(exc)) from exc
-    except service.JobConflict as exc:
-        raise ConflictError(str(exc)) from exc
 
 
 @app.lambda_function(name="validate_import")

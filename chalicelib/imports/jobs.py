@@ -194,37 +194,39 @@ def planned_chunks(job_id: uuid.UUID) -> list[dict[str, Any]]:
 
 def cancel(job_id: uuid.UUID) -> tuple[dict[str, Any] | None, bool]:
     """Cancel a running job. Returns (job, whether this call cancelled it)."""
-    with db.transaction() as cur:
-        cur.execute(
-            f"""
-            UPDATE import_jobs
-               SET status = 'cancelled', finished_at = now(), updated_at = now(),
-                   message = 'cancelled by the user after ' || processed_rows || ' rows'
-             WHERE id = %s AND status IN %s
-            RETURNING {JOB_COLUMNS}
-            """,
-            (job_id, RUNNING),
-        )
-        job = _as_dict(cur)
-        if job is not None:
-            _notify(cur, job_id)
-            return job, True
-        cur.execute(f"SELECT {JOB_COLUMNS} FROM import_jobs WHERE id = %s", (job_id,))
-        return _as_dict(cur), False
+    return _transition(
+        job_id,
+        "status = 'cancelled', finished_at = now(), "
+        "message = 'cancelled by the user after ' || processed_rows || ' rows'",
+        RUNNING,
+    )
 
 
 def requeue(job_id: uuid.UUID) -> tuple[dict[str, Any] | None, bool]:
     """Put a failed or cancelled job back in the queue. Returns (job, whether it was requeued)."""
+    return _transition(
+        job_id,
+        "status = 'queued', finished_at = NULL, "
+        "message = 'retry requested; resuming after ' || processed_rows || ' rows'",
+        ("failed", "cancelled"),
+    )
+
+
+def _transition(
+    job_id: uuid.UUID, assignments: str, from_statuses: tuple[str, ...]
+) -> tuple[dict[str, Any] | None, bool]:
+    """Apply `assignments` (fixed SQL, no user input) when the job is in one of `from_statuses`.
+
+    Returns the job as it is afterwards (None when unknown) and whether it changed.
+    """
     with db.transaction() as cur:
         cur.execute(
             f"""
-            UPDATE import_jobs
-               SET status = 'queued', finished_at = NULL, updated_at = now(),
-                   message = 'retry requested; resuming after ' || processed_rows || ' rows'
-             WHERE id = %s AND status IN ('failed', 'cancelled')
+            UPDATE import_jobs SET {assignments}, updated_at = now()
+             WHERE id = %s AND status IN %s
             RETURNING {JOB_COLUMNS}
             """,
-            (job_id,),
+            (job_id, from_statuses),
         )
         job = _as_dict(cur)
         if job is not None:
