@@ -1,6 +1,6 @@
 """FullFill's Chalice app: HTTP routes and the import pipeline's Lambda handlers.
 
-Each handler parses its input, calls chalicelib and shapes the answer; the logic lives there.
+Each handler parses its input, calls chalicelib and shapes the response. The logic lives in chalicelib.
 """
 
 from __future__ import annotations
