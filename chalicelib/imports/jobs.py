@@ -106,17 +106,26 @@ def list_jobs(page: int, page_size: int) -> tuple[list[dict[str, Any]], int]:
 
 
 def start_validating(job_id: uuid.UUID, execution_arn: str | None) -> dict[str, Any] | None:
-    """Move a queued job to validating; return None when it is not queued (a repeated event)."""
+    """Move a queued job to validating, for the execution `execution_arn`.
+
+    A retried step of that same execution finds the job validating or parsing already and
+    gets it back unchanged. Returns None otherwise: a repeated upload event, or a job that
+    was cancelled or has ended.
+    """
     with db.transaction() as cur:
         cur.execute(
             f"""
             UPDATE import_jobs
-               SET status = 'validating', execution_arn = %s, attempts = attempts + 1,
-                   started_at = coalesce(started_at, now()), updated_at = now(), message = NULL
-             WHERE id = %s AND status = 'queued'
+               SET status = CASE WHEN status = 'queued' THEN 'validating' ELSE status END,
+                   attempts = attempts + CASE WHEN status = 'queued' THEN 1 ELSE 0 END,
+                   execution_arn = %(arn)s, started_at = coalesce(started_at, now()),
+                   updated_at = now(), message = NULL
+             WHERE id = %(job_id)s
+               AND (status = 'queued'
+                    OR (status IN ('validating', 'parsing') AND execution_arn = %(arn)s))
             RETURNING {JOB_COLUMNS}
             """,
-            (execution_arn, job_id),
+            {"arn": execution_arn, "job_id": job_id},
         )
         job = _as_dict(cur)
         if job is not None:

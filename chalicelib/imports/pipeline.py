@@ -40,19 +40,22 @@ def validate(event: dict[str, Any]) -> dict[str, Any]:
     job_id = jobs.job_id_from_key(key)
     if job_id is None:
         raise ImportRejected(f"object key {key!r} is not an upload this service handed out")
-    job = jobs.start_validating(job_id, event.get("execution_arn"))
-    if job is None:
-        logger.info("job %s is not queued; ignoring repeated upload event", job_id)
-        return {"skip": True, "job_id": str(job_id)}
+    with _transient_errors():
+        job = jobs.start_validating(job_id, event.get("execution_arn"))
+        if job is None:
+            logger.info("job %s is not queued; ignoring repeated upload event", job_id)
+            return {"skip": True, "job_id": str(job_id)}
 
-    chunks = jobs.planned_chunks(job_id)
-    if chunks and job["file_format"]:
-        # A retry: keep the first attempt's plan, so committed chunk progress stays valid.
-        format_dict, total_rows = job["file_format"], job["total_rows"]
-    else:
-        format_dict, total_rows, chunks = _plan(bucket, key)
-    if not jobs.start_parsing(job_id, total_rows, format_dict, chunks):
-        return {"skip": True, "job_id": str(job_id)}
+        chunks = jobs.planned_chunks(job_id)
+        if chunks and job["file_format"]:
+            # A retry: keep the first attempt's plan, so committed chunk progress stays valid.
+            format_dict, total_rows = job["file_format"], job["total_rows"]
+        else:
+            format_dict, total_rows, chunks = _plan(bucket, key)
+        if job["status"] != "parsing" and not jobs.start_parsing(
+            job_id, total_rows, format_dict, chunks
+        ):
+            return {"skip": True, "job_id": str(job_id)}
     logger.info(
         "job %s planned: %s rows in %s chunks", job_id, total_rows, len(chunks),
         extra={"job_id": job_id},
@@ -173,6 +176,11 @@ def finalize(event: dict[str, Any]) -> dict[str, Any]:
     upload gone.
     """
     job_id = uuid.UUID(event["job_id"])
+    with _transient_errors():
+        return _finalize(event, job_id)
+
+
+def _finalize(event: dict[str, Any], job_id: uuid.UUID) -> dict[str, Any]:
     job = jobs.get_job(job_id)
     if job is None or job["status"] != "parsing":
         logger.info("job %s is not parsing at finalize; leaving it", job_id)
@@ -180,10 +188,9 @@ def finalize(event: dict[str, Any]) -> dict[str, Any]:
     missing = _uncommitted_rows(job_id)
     if missing:
         raise RuntimeError(f"{missing} rows of job {job_id} were planned but never committed")
-    with _transient_errors():
-        if job["error_count"] or job["warning_count"]:
-            reports.write_report(job)
-        uploads.delete_upload(event["bucket"], event["key"])
+    if job["error_count"] or job["warning_count"]:
+        reports.write_report(job)
+    uploads.delete_upload(event["bucket"], event["key"])
     job = jobs.complete(job_id)
     if job is None:
         logger.info("job %s stopped parsing during finalize; leaving it", job_id)

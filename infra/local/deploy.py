@@ -8,6 +8,7 @@ creates the CloudFormation stack, or updates it when it exists. Safe to run agai
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import logging
@@ -34,6 +35,7 @@ ENDPOINT = "http://127.0.0.1:4566"
 STACK_FILE = ROOT / ".fullfill" / "stack.json"
 FAULT_DIR = ROOT / ".fullfill" / "faults"
 DEPLOYED_FILE = ROOT / ".fullfill" / "build-deployed.json"
+LOCK_FILE = ROOT / ".fullfill" / "deploy.lock"
 # CloudFormation takes a template inline up to this size; larger ones go through S3.
 MAX_INLINE_TEMPLATE = 51_200
 
@@ -221,6 +223,14 @@ def _wait(cfn: Any, goal: str, timeout: float = 300.0) -> None:
 
 
 def main() -> None:
+    # One deploy at a time: two would restart LocalStack or create the stack under each other.
+    LOCK_FILE.parent.mkdir(parents=True, exist_ok=True)
+    with LOCK_FILE.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        deploy()
+
+
+def deploy() -> None:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     logging.getLogger("botocore").setLevel(logging.WARNING)
     database_url = os.environ.get("DATABASE_URL")
