@@ -177,3 +177,10 @@ def test_expire_abandoned_fails_only_old_queued_jobs(worker_conn):
     assert jobs.get_job(old["id"])["status"] == "failed"
     assert "no file arrived" in jobs.get_job(old["id"])["message"]
     assert jobs.get_job(fresh["id"])["status"] == "queued"
+
+
+def test_commit_batch_keeps_line_breaks_inside_fields(worker_conn):
+    job = _parsing_job([1])
+    _commit(worker_conn, job, 0, [(0, 2, "cr", "Mug", "old Mac\rline\r\nand\nmore", None)])
+
+    assert _product(worker_conn, "cr")[1] == "old Mac\rline\r\nand\nmore"

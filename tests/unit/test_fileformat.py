@@ -12,6 +12,8 @@ from chalicelib.imports.fileformat import (
     SAMPLE_BYTES,
     FileFormat,
     HeaderIncomplete,
+    Utf8Scan,
+    as_windows_1252,
     detect_format,
     read_format,
 )
@@ -223,3 +225,30 @@ def test_file_format_round_trips_through_json() -> None:
     restored = FileFormat.from_dict(json.loads(json.dumps(fmt.to_dict())))
 
     assert restored == fmt
+
+
+def test_utf8_scan_passes_blocks_and_flags_late_invalid_bytes():
+    blocks = [b"sku,name,price\n", b"a,caf\xc3", b"\xa9,1\n", b"b,Gr\xf6\xdfe,2\n"]
+    scan = Utf8Scan(blocks)
+
+    passed = list(scan)
+
+    assert passed == blocks
+    assert scan.valid is False
+
+
+def test_utf8_scan_accepts_character_split_across_blocks():
+    scan = Utf8Scan([b"sku,name,price\na,caf\xc3", b"\xa9,1\n"])
+
+    list(scan)
+
+    assert scan.valid is True
+
+
+def test_as_windows_1252_keeps_the_column_mapping():
+    fmt = detect_format(b"sku,name,price\na,b,1\n", at_eof=True)
+
+    switched = as_windows_1252(fmt)
+
+    assert switched.encoding == "windows-1252"
+    assert switched.field_indexes == fmt.field_indexes
