@@ -4,7 +4,7 @@ PYTHON := .venv/bin/python
 SAMPLE := .fullfill/sample-500k.csv
 export NEXT_TELEMETRY_DISABLED := 1
 
-.PHONY: install up down demo test test-unit bench sample
+.PHONY: install up down demo test test-unit bench bench-products bench-sse sample
 
 install:
 	@bash infra/local/install.sh
@@ -33,3 +33,11 @@ test-unit: install
 
 bench: up sample
 	@$(PYTHON) bench/import_bench.py $(SAMPLE)
+
+bench-products: install
+	@bash infra/local/postgres.sh start >/dev/null
+	@$(PYTHON) bench/products_bench.py
+
+bench-sse: install
+	@bash infra/local/postgres.sh start >/dev/null
+	@$(PYTHON) bench/sse_bench.py
