@@ -19,9 +19,26 @@ def upload_bucket() -> str:
     return bucket
 
 
-def chunk_bytes() -> int:
-    """Target size of one chunk worker's byte range."""
-    return int(os.environ.get("CHUNK_BYTES", str(8 * 1024 * 1024)))
+# Chunk workers the state machine's Map runs at once (MaxConcurrency in statemachine.json).
+MAP_CONCURRENCY = 4
+MIN_CHUNK_BYTES = 4 * 1024 * 1024
+MAX_CHUNK_BYTES = 32 * 1024 * 1024
+
+
+def chunk_bytes(file_size: int) -> int:
+    """Return the target size of one chunk worker's byte range for a file of `file_size` bytes.
+
+    Chunks come in whole rounds of MAP_CONCURRENCY, so no round runs one worker alone while
+    the others idle, and a file big enough gets at least two rounds, so a worker that lags
+    is made up for. CHUNK_BYTES in the environment overrides the computation.
+    """
+    if os.environ.get("CHUNK_BYTES"):
+        return int(os.environ["CHUNK_BYTES"])
+    if file_size <= MIN_CHUNK_BYTES:
+        return MIN_CHUNK_BYTES
+    count = max(-(-file_size // MAX_CHUNK_BYTES), min(2 * MAP_CONCURRENCY, file_size // MIN_CHUNK_BYTES))
+    count = -(-count // MAP_CONCURRENCY) * MAP_CONCURRENCY
+    return -(-file_size // count)
 
 
 def state_machine_arn() -> str | None:

@@ -298,6 +298,22 @@ def fail(job_id: uuid.UUID, message: str) -> bool:
     return changed
 
 
+def add_issue(job_id: uuid.UUID | None, severity: str, line: int, reason: str) -> None:
+    """Record a problem found outside the row batches (such as the file's encoding)."""
+    if job_id is None:
+        return
+    counter = "error_count" if severity == "error" else "warning_count"
+    with db.transaction() as cur:
+        cur.execute(
+            "INSERT INTO import_issues (job_id, line, severity, reason) VALUES (%s, %s, %s, %s)",
+            (job_id, line, severity, reason),
+        )
+        cur.execute(
+            f"UPDATE import_jobs SET {counter} = {counter} + 1, updated_at = now() WHERE id = %s",
+            (job_id,),
+        )
+
+
 def first_issues(job_id: uuid.UUID | str, limit: int = INLINE_ISSUES) -> list[dict[str, Any]]:
     with db.transaction() as cur:
         cur.execute(
@@ -338,8 +354,9 @@ def status_payload(
         "size": job["file_size"],
         "total_rows": total,
         "processed_rows": processed,
-        "created": job["created_rows"],
-        "updated": job["updated_rows"],
+        # Exact once the job has ended; while it runs the batch counts depend on commit order.
+        "created": None if job["status"] in RUNNING else job["created_rows"],
+        "updated": None if job["status"] in RUNNING else job["updated_rows"],
         "error_count": job["error_count"],
         "warning_count": job["warning_count"],
         "errors": issues or [],

@@ -27,6 +27,13 @@ from chalicelib.products import search_index
 logger = logging.getLogger(__name__)
 
 
+MIXED_ENCODING_WARNING = (
+    "the file is not valid UTF-8 throughout, so all of it was read as Windows-1252; text saved "
+    "as UTF-8 in it (such as 'é') shows as two characters ('Ã©'): save the whole file as UTF-8 "
+    "and import it again if it does"
+)
+
+
 class TransientError(Exception):
     """A step failed for a reason that a retry may not meet (a dropped connection, a deadlock).
 
@@ -74,11 +81,13 @@ def validate(event: dict[str, Any]) -> dict[str, Any]:
 def _plan(bucket: str, key: str) -> tuple[dict[str, Any], int, list[dict[str, Any]]]:
     """Detect the file's format and plan its chunks in one streaming read."""
     with _transient_errors():
+        file_size = uploads.object_size(bucket, key)
         blocks = uploads.read_all(bucket, key)
         file_format, head = read_format(blocks)
         data = itertools.chain([head], blocks)
         scan = Utf8Scan(data) if file_format.encoding == "utf-8" else None
-        plan = plan_chunks(data if scan is None else scan, file_format, config.chunk_bytes())
+        target = config.chunk_bytes(file_size)
+        plan = plan_chunks(data if scan is None else scan, file_format, target)
     if scan is not None and not scan.valid:
         # Detection decodes only the head of the file, but one encoding holds for all of it.
         logger.info("%s is not valid UTF-8 past its head; reading it as Windows-1252", key)

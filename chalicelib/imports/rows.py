@@ -40,6 +40,8 @@ MAX_FIELD_CHARS = 1024 * 1024
 """Maximum field length in characters; a longer field makes its row an error."""
 
 MAX_SKU_CHARS = 255
+# The products API's limit, so that an imported product can be edited as it is.
+MAX_NAME_CHARS = 1000
 MAX_RAW_CHARS = 10_000
 """Raw record text kept for the error report; longer records are cut there."""
 
@@ -48,6 +50,8 @@ MAX_PRICE = Decimal("9999999999.99")
 
 _CENT = Decimal("0.01")
 _PRICE_LIMIT = Decimal(10) ** 10
+_LINE_BREAKS = re.compile(r"\s*[\r\n\t]+\s*")
+_UNWANTED_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SCIENTIFIC = re.compile(r"\d(?:[.,]\d+)?e[+-]?\d+")
 _CANONICAL_PRICE = re.compile(r"(?:[1-9]\d{0,9}|0)\.\d\d")
 _PLAIN_PRICE = re.compile(r"(\d{1,10})(?:\.(\d{1,2}))?")
@@ -101,11 +105,13 @@ def sku_warning(sku: str) -> str | None:
 def parse_price(text: str, delimiter: str) -> str | None:
     """Return a price as a string with two decimals ("1299.00"), or None when empty.
 
-    In a semicolon- or tab-delimited file a lone comma is the decimal separator ("9,99"). In a
-    comma- or pipe-delimited file a comma followed by exactly three digits groups thousands
-    ("1,299"). With both separators the last one is decimal ("1.299,00", "1,299.00"). Currency
-    symbols, ISO codes and spaces are ignored. Rounds half up to cents.
-    Raises InvalidValue for a negative, non-numeric or out-of-range value.
+    In a semicolon- or tab-delimited file a lone comma is the decimal separator ("9,99") and a
+    dot followed by groups of three digits groups thousands ("1.299"). In a comma- or
+    pipe-delimited file it is the other way round ("1,299" and "9.99"). With both separators
+    the last one is decimal ("1.299,00", "1,299.00"). Currency symbols, ISO codes and spaces
+    are ignored.
+    Raises InvalidValue for a negative, non-numeric or out-of-range value, and for more than
+    two decimal places, which would otherwise be rounded without anyone noticing.
     """
     if _CANONICAL_PRICE.fullmatch(text) is not None:
         return text
@@ -124,6 +130,12 @@ def _parse_formatted_price(text: str, delimiter: str) -> str:
     number = None if shape is None else _to_decimal_text(shape.group("number").strip(), delimiter)
     if shape is None or number is None:
         raise InvalidValue(f"price {text!r} is not a number; imported without a price")
+    fraction = number.partition(".")[2]
+    if len(fraction) > 2:
+        raise InvalidValue(
+            f"price {text!r} has {len(fraction)} decimal places, at most 2 are allowed; "
+            "imported without a price"
+        )
     value = Decimal(number)
     if value < _PRICE_LIMIT:
         value = value.quantize(_CENT, rounding=ROUND_HALF_UP)
@@ -162,7 +174,11 @@ def _decimal_mark(number: str, delimiter: str) -> str:
             return ","
         return "" if _GROUPED.fullmatch(number) else ","
     if dot >= 0:
-        return "." if number.count(".") == 1 else ""
+        if number.count(".") > 1:
+            return ""
+        if delimiter in _DECIMAL_COMMA_DELIMITERS and _GROUPED.fullmatch(number):
+            return ""
+        return "."
     return ""
 
 
@@ -264,6 +280,15 @@ def _parse_run(
             yield ("error", line, "name is empty", _raw(text))
             row_index += 1
             continue
+        if len(name) > MAX_NAME_CHARS or not name.isprintable():
+            try:
+                name, warning = _clean_name(name)
+            except InvalidValue as exc:
+                yield ("error", line, str(exc), _raw(text))
+                row_index += 1
+                continue
+            if warning is not None:
+                yield ("warning", line, warning, _raw(text))
 
         try:
             price = price_of(fields[price_at], delimiter)
@@ -275,9 +300,32 @@ def _parse_run(
             if warning is not None:
                 yield ("warning", line, warning, _raw(text))
         description = "" if description_at is None else fields[description_at].strip()
+        if not description.isprintable() and _UNWANTED_CONTROLS.search(description):
+            description = _UNWANTED_CONTROLS.sub("", description)
+            yield ("warning", line, "control characters removed from the description",
+                   _raw(text))
         yield (row_index, line, sku, name, description, price)
         row_index += 1
     return row_index, skip
+
+
+def _clean_name(name: str) -> tuple[str, str | None]:
+    """Return the name on one line, and a warning when it had to be joined.
+
+    Names follow the products API's rules, so an imported product stays editable: at most
+    MAX_NAME_CHARS characters and no control characters. Line breaks and tabs, which quoted
+    spreadsheet cells often hold, become single spaces; other control characters reject the row.
+    """
+    warning = None
+    if _LINE_BREAKS.search(name):
+        name = _LINE_BREAKS.sub(" ", name).strip()
+        warning = "line breaks in the name were replaced by spaces"
+    control = _UNWANTED_CONTROLS.search(name)
+    if control is not None:
+        raise InvalidValue(f"name contains control character U+{ord(control.group()):04X}")
+    if len(name) > MAX_NAME_CHARS:
+        raise InvalidValue(f"name is {len(name)} characters long; the maximum is {MAX_NAME_CHARS}")
+    return name, warning
 
 
 def _decode(records: list[bytes], encoding: str) -> tuple[list[str], dict[str, str]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import unicodedata
 import uuid
 from typing import Any
 
@@ -85,8 +86,8 @@ def retry_import(job_id: str) -> dict[str, Any]:
         raise JobConflict(f"import job {job_id} is {job['status']}; only a failed or cancelled "
                           "job can be retried")
     if not uploads.upload_exists(config.upload_bucket(), job["upload_key"]):
-        raise UploadExpired(f"the upload of import job {job_id} has expired or was deleted; "
-                            "start a new import with the file")
+        raise UploadExpired(f"the file of import job {job_id} is no longer stored (it never "
+                            "arrived, or it expired); start a new import with the file")
     job, requeued = jobs.requeue(job["id"])
     if not requeued:
         raise JobConflict(f"import job {job_id} changed to {job['status']} meanwhile; try again")
@@ -100,11 +101,11 @@ def error_report(job_id: str) -> dict[str, Any]:
     job = jobs.get_job(_parse_job_id(job_id))
     if job is None:
         raise JobNotFound(f"import job {job_id!r} not found")
-    if job["error_count"] == 0 and job["warning_count"] == 0:
-        raise JobNotFound(f"import job {job_id} has no errors or warnings to report")
     if job["status"] in jobs.RUNNING:
         raise JobConflict(f"import job {job_id} is still {job['status']}; the error report is "
                           "written when it ends")
+    if job["error_count"] == 0 and job["warning_count"] == 0:
+        raise JobNotFound(f"import job {job_id} has no errors or warnings to report")
     return reports.report_url(job)
 
 
@@ -152,14 +153,22 @@ def _validated_upload(body: Any) -> tuple[str, int]:
     if not isinstance(file_name, str) or not file_name.strip():
         raise InvalidRequest("'filename' is required and must be a non-empty string")
     file_name = file_name.strip()
+    unprintable = next((ch for ch in file_name if unicodedata.category(ch) in ("Cc", "Cf", "Cs")), None)
+    if unprintable is not None:
+        raise InvalidRequest(
+            f"'filename' contains the invisible or control character U+{ord(unprintable):04X}; "
+            "rename the file"
+        )
     if len(file_name) > 255:
         raise InvalidRequest(f"'filename' is {len(file_name)} characters long; the maximum is 255")
     if not file_name.lower().endswith(".csv"):
         raise InvalidRequest(f"file name {file_name!r} does not end in .csv; upload a CSV file")
     if isinstance(size, bool) or not isinstance(size, int):
         raise InvalidRequest(f"'size' must be a whole number of bytes, got {size!r}")
-    if size < 1:
-        raise InvalidRequest(f"file {file_name!r} is empty (size {size}); nothing to import")
+    if size < 0:
+        raise InvalidRequest(f"'size' must be the file's size in bytes, got {size}")
+    if size == 0:
+        raise InvalidRequest(f"file {file_name!r} is empty (size 0); nothing to import")
     if size > config.MAX_UPLOAD_BYTES:
         raise InvalidRequest(
             f"file {file_name!r} is {size} bytes; the maximum is {config.MAX_UPLOAD_BYTES} "

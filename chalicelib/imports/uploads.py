@@ -35,6 +35,10 @@ def upload_exists(bucket: str, key: str) -> bool:
     return True
 
 
+def object_size(bucket: str, key: str) -> int:
+    return int(aws.s3().head_object(Bucket=bucket, Key=key)["ContentLength"])
+
+
 def delete_upload(bucket: str, key: str) -> None:
     aws.s3().delete_object(Bucket=bucket, Key=key)
 

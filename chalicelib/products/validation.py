@@ -20,7 +20,8 @@ MAX_PAGE_SIZE = 100
 MAX_PAGE = 10_000_000
 MAX_SEARCH_LENGTH = 200
 MAX_NAME_LENGTH = 1_000
-MAX_DESCRIPTION_LENGTH = 20_000
+# The importer's limit for any field (rows.MAX_FIELD_CHARS), so imported products stay editable.
+MAX_DESCRIPTION_LENGTH = 1_000_000
 MAX_PRICE = Decimal("9999999999.99")
 STATUSES = ("all", "active", "inactive")
 LIST_PARAMETERS = ("page", "page_size", "search", "status")

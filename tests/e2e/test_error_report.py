@@ -124,23 +124,23 @@ def test_error_report_reimports_fixed_row(stack, stack_db, sku_prefix):
 
 
 def test_error_report_keeps_semicolon_number_format(stack, stack_db, sku_prefix):
-    # GIVEN a semicolon file whose nameless row has the price "1,299" (1.30 in such a file)
+    # GIVEN a semicolon file whose nameless row has the price "1.299" (1299.00 in such a file)
     p = sku_prefix
-    content = f"SKU;Name;Price\n{p}a;Mug;2,50\n{p}b;;1,299\n".encode()
+    content = f"SKU;Name;Price\n{p}a;Mug;2,50\n{p}b;;1.299\n".encode()
     first = import_file(stack, "semi.csv", content)
     report = _download(_report_link(stack, first["job_id"]).json()["url"])
     assert _rows(report, ";") == [
         ["line", "severity", "reason", "SKU", "Name", "Price"],
-        ["3", "error", "name is empty", f"{p}b", "", "1,299"],
+        ["3", "error", "name is empty", f"{p}b", "", "1.299"],
     ]
 
     # WHEN the row gets a name and the report is imported
-    second = import_file(stack, "semi-fixed.csv", report.replace(b";;1,299", b";Jug;1,299"))
+    second = import_file(stack, "semi-fixed.csv", report.replace(b";;1.299", b";Jug;1.299"))
 
     # THEN its price means what it meant in the original file
     assert second["status"] == "completed", second
     assert second["delimiter"] == ";"
-    assert _products(stack_db, p) == {f"{p}a": ("Mug", "2.50"), f"{p}b": ("Jug", "1.30")}
+    assert _products(stack_db, p) == {f"{p}a": ("Mug", "2.50"), f"{p}b": ("Jug", "1299.00")}
 
 
 def test_error_report_of_windows1252_file_is_utf8(stack, sku_prefix):

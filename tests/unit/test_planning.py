@@ -22,6 +22,8 @@ LINE_ENDINGS = ("\n", "\r\n", "\r")
 TEXT_ALPHABET = "abcXYZ019 ,;|\t\"'-.éüßñÆ"
 FIELD_ALPHABET = TEXT_ALPHABET + "\n\r"
 SKU_ALPHABET = TEXT_ALPHABET.replace("\t", "")
+# Names are one line: the importer joins line breaks and tabs in a name into spaces.
+NAME_ALPHABET = SKU_ALPHABET
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,7 @@ def csv_files(draw: st.DrawFn) -> Case:
         st.lists(
             st.tuples(
                 st.builds("K{}{}".format, st.text(SKU_ALPHABET, max_size=8), visible),
-                st.builds("{}{}".format, visible, st.text(FIELD_ALPHABET, max_size=12)),
+                st.builds("{}{}".format, visible, st.text(NAME_ALPHABET, max_size=12)),
                 st.text(FIELD_ALPHABET, max_size=30),
                 st.sampled_from(["", "0.00", "9.99", "1234.50"]),
             ),

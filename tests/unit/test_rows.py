@@ -81,9 +81,8 @@ def test_normalise_sku_rejects(text: str, reason: str) -> None:
         ("9.9", ",", "9.90"),
         ("12", ",", "12.00"),
         ("007.50", ",", "7.50"),
-        ("0.005", ",", "0.01"),
-        ("0.004", ",", "0.00"),
-        ("2.675", ",", "2.68"),
+        ("1.299", ";", "1299.00"),
+        ("12.500", "\t", "12500.00"),
         ("1,299.00", ",", "1299.00"),
         ("1,299", ",", "1299.00"),
         ("1,299", "|", "1299.00"),
@@ -93,7 +92,6 @@ def test_normalise_sku_rejects(text: str, reason: str) -> None:
         ("9,99", "\t", "9.99"),
         ("1.299,00", ";", "1299.00"),
         ("1.299,00", "\t", "1299.00"),
-        ("1,299", ";", "1.30"),
         ("1 299,00", ";", "1299.00"),
         ("1\u00a0299,00", ";", "1299.00"),
         ("1'299.00", ",", "1299.00"),
@@ -127,7 +125,9 @@ def test_parse_price_table(text: str, delimiter: str, expected: str | None) -> N
         ("-$5.00", "price '-$5.00' is negative; imported without a price"),
         ("5.00-", "price '5.00-' is negative; imported without a price"),
         ("10000000000", "price '10000000000' is out of range (maximum 9999999999.99)"),
-        ("9999999999.995", "price '9999999999.995' is out of range (maximum 9999999999.99)"),
+        ("9999999999.995", "price '9999999999.995' has 3 decimal places, at most 2 are allowed"),
+        ("2.675", "price '2.675' has 3 decimal places, at most 2 are allowed"),
+        ("1.299", "price '1.299' has 3 decimal places, at most 2 are allowed"),
     ],
 )
 def test_parse_price_rejects(text: str, reason: str) -> None:
@@ -135,6 +135,13 @@ def test_parse_price_rejects(text: str, reason: str) -> None:
         parse_price(text, ",")
 
     assert reason in str(raised.value)
+
+
+def test_parse_price_rejects_ambiguous_decimal_comma() -> None:
+    with pytest.raises(InvalidValue) as raised:
+        parse_price("1,299", ";")
+
+    assert "3 decimal places" in str(raised.value)
 
 
 def test_parse_chunk_valid_row_tuple() -> None:
@@ -309,3 +316,25 @@ def test_fixture_values_decoded() -> None:
     assert [row[3] for row in windows] == ["Théière en fonte", "Crème brûlée set", "Größe XL Jacke"]
     assert windows[1][5] == "18.50"
     assert [(row[1], row[4]) for row in cr_only] == [(2, "Dotted\rA5"), (4, "Black ink")]
+
+
+def test_parse_chunk_joins_line_breaks_in_name_with_warning() -> None:
+    items = _parse(b'sku,name,price\na,"Two\r\nlines",1\n')
+
+    assert items[0][:3] == ("warning", 2, "line breaks in the name were replaced by spaces")
+    assert items[1] == (0, 2, "a", "Two lines", "", "1.00")
+
+
+def test_parse_chunk_rejects_name_the_api_could_not_edit() -> None:
+    long_name = b"x" * 1001
+    items = _parse(b"sku,name,price\na," + long_name + b",1\nb,Bell\x07,2\n")
+
+    assert items[0][:3] == ("error", 2, "name is 1001 characters long; the maximum is 1000")
+    assert items[1][:3] == ("error", 3, "name contains control character U+0007")
+
+
+def test_parse_chunk_removes_control_characters_from_description() -> None:
+    items = _parse(b'sku,name,description,price\na,Mug,"Blue\x0bglaze\nline two",1\n')
+
+    assert items[0][:3] == ("warning", 2, "control characters removed from the description")
+    assert items[1] == (0, 2, "a", "Mug", "Blueglaze\nline two", "1.00")

@@ -86,3 +86,9 @@ def test_statemachine_substitutions_match_template():
     for name in substitutions:
         assert "${" + name + "}" in text
     assert text.count("${") == len(substitutions)
+
+
+def test_statemachine_concurrency_matches_chunk_sizing():
+    from chalicelib import config
+
+    assert DEFINITION["States"]["ImportChunks"]["MaxConcurrency"] == config.MAP_CONCURRENCY
