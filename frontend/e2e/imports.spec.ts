@@ -1,6 +1,9 @@
 import { expect, test } from "@playwright/test";
 
-import { RUN, screenshot, writeCsv } from "./helpers";
+import fs from "node:fs";
+import path from "node:path";
+
+import { RUN, screenshot, TMP, writeCsv } from "./helpers";
 
 test.describe.configure({ mode: "serial" });
 
@@ -43,9 +46,9 @@ test("import uploads a CSV and follows it live to completion", async ({ page }) 
   await expect(progress.getByTestId("rows-processed")).toContainText(`of ${ROWS} rows`);
   await screenshot(page, "import-progress");
 
-  await expect(page.getByTestId("import-summary")).toContainText(`Imported ${ROWS} rows`, { timeout: 60_000 });
+  await expect(page.getByTestId("import-summary")).toContainText(`Processed ${ROWS} rows`, { timeout: 60_000 });
   await expect(page.getByTestId("phase-badge").first()).toHaveText("Completed");
-  await expect(page.getByTestId("import-summary")).toContainText(`${ROWS} created`);
+  await expect(page.getByTestId("import-summary")).toContainText(`${ROWS} imported (${ROWS} created, 0 updated)`);
   await screenshot(page, "import-completed");
 
   // The progress arrived over the event stream (through the UI server's proxy), not by polling.
@@ -78,4 +81,32 @@ test("import with a missing column shows the error before upload", async ({ page
   await expect(alert).toHaveText("Required column 'price' is missing; found: sku, name, qty.");
   await expect(page.getByRole("button", { name: "Upload and import" })).toHaveCount(0);
   await screenshot(page, "import-missing-column");
+});
+
+test("import rejects a binary file renamed .csv without breaking the layout", async ({ page }) => {
+  fs.mkdirSync(TMP, { recursive: true });
+  const file = path.join(TMP, `${RUN}-binary.csv`);
+  fs.writeFileSync(file, Buffer.from(Array.from({ length: 8192 }, (_, index) => (index * 131 + 7) % 256)));
+
+  await page.goto("/imports");
+  await page.locator("#import-file").setInputFiles(file);
+  const check = page.getByTestId("header-check");
+  await expect(check.getByRole("alert")).toHaveText(/^This file does not look like CSV text/);
+  await expect(page.getByRole("button", { name: "Upload and import" })).toHaveCount(0);
+
+  // The check stays inside the upload card, clear of the Progress card beside it.
+  const upload = page.locator("section").filter({ hasText: "Upload a file" });
+  const checkBox = (await check.boundingBox())!;
+  const uploadBox = (await upload.boundingBox())!;
+  expect(checkBox.x + checkBox.width).toBeLessThanOrEqual(uploadBox.x + uploadBox.width);
+  await screenshot(page, "import-binary-file");
+});
+
+test("import reports a column given twice before upload", async ({ page }) => {
+  const file = writeCsv(`${RUN}-twice.csv`, ["sku,Name,price,Title", `${RUN}-T,Thing,3,Other`]);
+
+  await page.goto("/imports");
+  await page.locator("#import-file").setInputFiles(file);
+  await expect(page.getByTestId("header-check").getByRole("alert")).toContainText("Column 'name' appears twice");
+  await expect(page.getByRole("button", { name: "Upload and import" })).toHaveCount(0);
 });

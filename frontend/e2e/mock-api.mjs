@@ -126,10 +126,12 @@ async function productsRoute(req, res, url) {
     return send(res, 204);
   }
   if (req.method === "PUT") {
+    // A partial update, like the API's: fields the body omits keep their stored value.
     const body = await readJson(req);
-    const invalid = validateProduct(body, { creating: false });
+    const merged = body && typeof body === "object" ? { ...product, ...body } : body;
+    const invalid = validateProduct(merged, { creating: false });
     if (invalid) return send(res, 400, invalid);
-    const updated = productFrom(body, product);
+    const updated = productFrom(merged, product);
     products.set(sku, updated);
     return send(res, 200, updated);
   }
@@ -139,7 +141,15 @@ async function productsRoute(req, res, url) {
 function statusOf(job) {
   const progress = job.status === "completed" ? 1 : job.total_rows ? job.processed_rows / job.total_rows : 0;
   const { rows, ...rest } = job;
-  return { ...rest, errors: job.errors.slice(0, 5), progress: Math.round(progress * 10000) / 10000 };
+  // Like the API, created and updated are final counts: null until the job completes.
+  const done = job.status === "completed";
+  return {
+    ...rest,
+    created: done ? job.created : null,
+    updated: done ? job.updated : null,
+    errors: job.errors.slice(0, 5),
+    progress: Math.round(progress * 10000) / 10000,
+  };
 }
 
 function touch(job, changes) {
@@ -279,7 +289,11 @@ async function importsRoute(req, res, url) {
     if (["completed", "failed", "cancelled"].includes(job.status)) {
       return send(res, 409, { message: `import job is already ${job.status}` });
     }
-    touch(job, { status: "cancelled", finished_at: now() });
+    touch(job, {
+      status: "cancelled",
+      finished_at: now(),
+      message: `cancelled by the user after ${job.processed_rows} rows`,
+    });
     return send(res, 200, statusOf(job));
   }
   if (action === "retry" && req.method === "POST") {

@@ -121,6 +121,47 @@ test("products search, status filter and pagination stay in the URL", async ({ p
   await expect(page).not.toHaveURL(/search=/);
 });
 
+test("products table keeps actions visible for a long name and SKU", async ({ page, request }) => {
+  const sku = `${RUN}-long-${"9".repeat(60)}`;
+  const name = `Poster${"X".repeat(994)}`;
+  await createProducts(request, [{ sku, name, price: "19.90", active: true }]);
+
+  await page.goto(`/products?search=${sku}`);
+  const row = page.getByTestId("product-row").filter({ hasText: sku.slice(0, 20) });
+  await expect(row).toHaveCount(1);
+  await expect(row.getByTestId("product-name")).toHaveAttribute("title", name);
+
+  const card = page.locator("section").filter({ has: page.getByRole("table", { name: "Products" }) });
+  const cardBox = (await card.boundingBox())!;
+  const deleteBox = (await row.getByRole("button", { name: `Delete ${sku}` }).boundingBox())!;
+  expect(deleteBox.x + deleteBox.width).toBeLessThanOrEqual(cardBox.x + cardBox.width);
+  const skuBox = (await row.getByTestId("product-sku").boundingBox())!;
+  expect(skuBox.height).toBeLessThan(24);
+  await expect(row).toContainText("19.90");
+  await screenshot(page, "products-long-name");
+});
+
+test("products URL repair clamps page and search", async ({ page }) => {
+  await page.goto("/products?page=99999999");
+  await expect(page).not.toHaveURL(/page=99999999/);
+  await expect(page.getByTestId("product-row").first()).toBeVisible();
+  await expect(page.getByText(/Could not load products/)).toHaveCount(0);
+
+  await page.goto(`/products?search=${"q".repeat(300)}`);
+  await expect(page).toHaveURL(new RegExp(`search=${"q".repeat(200)}$`));
+  await expect(page.getByText("No products match")).toBeVisible();
+});
+
+test("products page has a favicon", async ({ page, request }) => {
+  const ico = await request.get("/favicon.ico");
+  expect(ico.status()).toBe(200);
+  const svg = await request.get("/icon.svg");
+  expect(svg.status()).toBe(200);
+  expect(svg.headers()["content-type"]).toContain("image/svg+xml");
+  await page.goto("/products");
+  await expect(page.locator('link[rel="icon"]').first()).toHaveAttribute("href", /icon|favicon/);
+});
+
 test("products delete all asks for DELETE and empties the catalogue", async ({ page, request }) => {
   await createProducts(request, [{ sku: `${RUN}-last`, name: "Last one", price: null, active: true }]);
   await settleImports(request);

@@ -3,6 +3,7 @@ import type {
   Page,
   PresignedUpload,
   Product,
+  ProductChanges,
   ProductInput,
   StatusFilter,
 } from "@/lib/types";
@@ -54,6 +55,10 @@ export function productPath(sku: string): string {
   return `/api/products/${encodeURIComponent(sku)}`;
 }
 
+/** The API's limits on list parameters (MAX_PAGE and MAX_SEARCH_LENGTH in chalicelib/products/validation.py). */
+export const MAX_PAGE = 10_000_000;
+export const MAX_SEARCH_LENGTH = 200;
+
 export type ProductQuery = {
   page: number;
   pageSize: number;
@@ -75,8 +80,9 @@ export function createProduct(input: ProductInput): Promise<Product> {
   return request("/api/products", { method: "POST", body: JSON.stringify(input) });
 }
 
-export function updateProduct(sku: string, input: ProductInput): Promise<Product> {
-  return request(productPath(sku), { method: "PUT", body: JSON.stringify(input) });
+/** Sends only `changes`: the API keeps the stored value of every field the body omits. */
+export function updateProduct(sku: string, changes: ProductChanges): Promise<Product> {
+  return request(productPath(sku), { method: "PUT", body: JSON.stringify(changes) });
 }
 
 /** The SKU whose path doubles as the delete-all route; deleting that one product needs ?single=true. */

@@ -1,11 +1,13 @@
 /**
- * Checks a CSV file's header row in the browser before it is uploaded, with the same rules the
- * import pipeline applies: names compared case-insensitively after trimming, a UTF-8 BOM ignored,
- * comma, semicolon, tab or pipe as the delimiter, and the Shopify and WooCommerce column aliases.
+ * Checks a CSV file's header row in the browser before it is uploaded, with the rules the import
+ * pipeline applies. The first bytes must be text. Names are compared case-insensitively with
+ * whitespace collapsed and a UTF-8 BOM ignored. Comma, semicolon, tab or pipe is the delimiter,
+ * the Shopify and WooCommerce column aliases are accepted, and no field may be given twice.
  */
 
 export type ProductField = "sku" | "name" | "price" | "description";
 
+export const FIELDS: readonly ProductField[] = ["sku", "name", "price", "description"];
 export const REQUIRED_FIELDS: readonly ProductField[] = ["sku", "name", "price"];
 
 /** Accepted header names for each field, already trimmed and lower-cased. */
@@ -22,12 +24,36 @@ export type Delimiter = (typeof DELIMITERS)[number];
 /** How many bytes of the file are read to find the header row. */
 export const HEADER_SAMPLE_BYTES = 64 * 1024;
 
+/**
+ * Share of control bytes (other than tab, CR and LF) above which a file is called binary. The
+ * import pipeline rejects files over the same share.
+ */
+export const MAX_CONTROL_SHARE = 0.05;
+
+/** How many column names a problem message lists, and how many characters of each. */
+export const MAX_LISTED_COLUMNS = 10;
+export const MAX_LISTED_NAME_LENGTH = 40;
+
+/** Known binary formats, by their first bytes, with a hint for the user. */
+const SIGNATURES: readonly { bytes: readonly number[]; hint: string }[] = [
+  { bytes: [0x50, 0x4b, 0x03, 0x04], hint: "it is a ZIP archive, such as an Excel .xlsx workbook; save the sheet as CSV" },
+  { bytes: [0xd0, 0xcf, 0x11, 0xe0], hint: "it is an Excel .xls workbook; save the sheet as CSV" },
+  { bytes: [0x25, 0x50, 0x44, 0x46, 0x2d], hint: "it is a PDF document" },
+  { bytes: [0x1f, 0x8b], hint: "it is gzip-compressed; upload the uncompressed CSV file" },
+  { bytes: [0xff, 0xfe], hint: "it is UTF-16 text; save it as CSV UTF-8" },
+  { bytes: [0xfe, 0xff], hint: "it is UTF-16 text; save it as CSV UTF-8" },
+];
+
 export type HeaderCheck = {
   delimiter: Delimiter;
   columns: string[];
   /** Field to the header name that supplies it, as written in the file. */
   columnMap: Partial<Record<ProductField, string>>;
   missing: ProductField[];
+  /** Fields that more than one column maps to, after aliases, case and spaces. */
+  duplicates: ProductField[];
+  /** True when the first bytes are not text (NUL bytes or many control bytes). */
+  binary: boolean;
   ok: boolean;
   /** A sentence for the user when the file cannot be imported as it is. */
   problem: string | null;
@@ -111,25 +137,65 @@ export function splitRecord(line: string, delimiter: string): string[] {
   return fields;
 }
 
+/** Lower-cases a header name and collapses its whitespace, as the import pipeline does. */
 export function normalizeHeader(name: string): string {
-  return name.trim().toLowerCase();
+  return name.replace(/\uFEFF/g, "").split(/\s+/).filter(Boolean).join(" ").toLowerCase();
 }
 
-function matchFields(columns: string[]): Partial<Record<ProductField, string>> {
-  const columnMap: Partial<Record<ProductField, string>> = {};
-  for (const [field, aliases] of Object.entries(FIELD_ALIASES) as [ProductField, string[]][]) {
-    const column = columns.find((name) => aliases.includes(normalizeHeader(name)));
-    if (column !== undefined) columnMap[field] = column.trim();
-  }
-  return columnMap;
+function fieldOf(name: string): ProductField | undefined {
+  const normalized = normalizeHeader(name);
+  const entries = Object.entries(FIELD_ALIASES) as [ProductField, readonly string[]][];
+  return entries.find(([, aliases]) => aliases.includes(normalized))?.[0];
+}
+
+/** Returns the column indexes that map to each field, in file order. */
+function fieldColumns(columns: string[]): Partial<Record<ProductField, number[]>> {
+  const indexes: Partial<Record<ProductField, number[]>> = {};
+  columns.forEach((name, index) => {
+    const field = fieldOf(name);
+    if (field) indexes[field] = [...(indexes[field] ?? []), index];
+  });
+  return indexes;
+}
+
+/** Shortens a column name for a message, so a long or garbled name cannot flood the layout. */
+export function shortenName(name: string, maxLength = MAX_LISTED_NAME_LENGTH): string {
+  const chars = Array.from(name);
+  return chars.length <= maxLength ? name : `${chars.slice(0, maxLength - 1).join("")}…`;
+}
+
+/** Lists at most MAX_LISTED_COLUMNS names, each shortened, then how many more there are. */
+export function listColumns(columns: string[]): string {
+  const names = columns.map((name) => name.trim()).filter(Boolean);
+  if (names.length === 0) return "nothing";
+  const listed = names.slice(0, MAX_LISTED_COLUMNS).map((name) => shortenName(name));
+  const more = names.length - listed.length;
+  return more > 0 ? `${listed.join(", ")} and ${more} more` : listed.join(", ");
 }
 
 function describeMissing(missing: ProductField[], columns: string[]): string {
   const names = missing.map((field) => `'${field}'`).join(", ");
   const noun = missing.length === 1 ? "column" : "columns";
   const verb = missing.length === 1 ? "is" : "are";
-  const found = columns.filter((name) => name.trim()).map((name) => name.trim());
-  return `Required ${noun} ${names} ${verb} missing; found: ${found.join(", ") || "nothing"}.`;
+  return `Required ${noun} ${names} ${verb} missing; found: ${listColumns(columns)}.`;
+}
+
+function describeDuplicate(field: ProductField, indexes: number[], columns: string[]): string {
+  const places = indexes
+    .map((index) => `'${shortenName(columns[index].trim())}' (column ${index + 1})`)
+    .join(" and ");
+  return `Column '${field}' appears twice: ${places}; keep only one.`;
+}
+
+function describeProblem(
+  check: Omit<HeaderCheck, "ok" | "problem">,
+  indexes: Partial<Record<ProductField, number[]>>,
+): string | null {
+  if (check.columns.length === 0) return "The file is empty: it has no header row.";
+  const duplicate = check.duplicates[0];
+  if (duplicate) return describeDuplicate(duplicate, indexes[duplicate] ?? [], check.columns);
+  if (check.missing.length > 0) return describeMissing(check.missing, check.columns);
+  return null;
 }
 
 /** Checks the header row found at the start of `text` (the file's first bytes, decoded). */
@@ -138,14 +204,65 @@ export function checkHeaderText(text: string): HeaderCheck {
   const header = firstRecord(withoutBom);
   const delimiter = detectDelimiter(header);
   const columns = header.trim() ? splitRecord(header, delimiter) : [];
-  const columnMap = matchFields(columns);
+  const indexes = fieldColumns(columns);
+
+  const columnMap: Partial<Record<ProductField, string>> = {};
+  for (const [field, found] of Object.entries(indexes) as [ProductField, number[]][]) {
+    columnMap[field] = columns[found[0]].trim();
+  }
   const missing = REQUIRED_FIELDS.filter((field) => !columnMap[field]);
+  const duplicates = FIELDS.filter((field) => (indexes[field]?.length ?? 0) > 1);
 
-  let problem: string | null = null;
-  if (columns.length === 0) problem = "The file is empty: it has no header row.";
-  else if (missing.length > 0) problem = describeMissing(missing, columns);
+  const partial = { delimiter, columns, columnMap, missing, duplicates, binary: false };
+  const problem = describeProblem(partial, indexes);
+  return { ...partial, ok: problem === null, problem };
+}
 
-  return { delimiter, columns, columnMap, missing, ok: problem === null, problem };
+function startsWith(bytes: Uint8Array, signature: readonly number[]): boolean {
+  return signature.every((value, index) => bytes[index] === value);
+}
+
+function isControlByte(value: number): boolean {
+  return (value < 32 && value !== 9 && value !== 10 && value !== 13) || value === 0x7f;
+}
+
+/**
+ * Returns why `bytes` (the start of a file) are not CSV text, or null when they look like text:
+ * a known binary signature, a NUL byte, or more than MAX_CONTROL_SHARE control bytes.
+ */
+export function binaryReason(bytes: Uint8Array): string | null {
+  const signature = SIGNATURES.find((known) => startsWith(bytes, known.bytes));
+  if (signature) return signature.hint;
+  if (bytes.includes(0)) return "it contains NUL bytes";
+
+  let controls = 0;
+  for (const value of bytes) if (isControlByte(value)) controls++;
+  if (bytes.length > 0 && controls / bytes.length > MAX_CONTROL_SHARE) {
+    return `${Math.round((controls / bytes.length) * 100)}% of its first bytes are control characters`;
+  }
+  return null;
+}
+
+function binaryCheck(reason: string): HeaderCheck {
+  return {
+    delimiter: ",",
+    columns: [],
+    columnMap: {},
+    missing: [...REQUIRED_FIELDS],
+    duplicates: [],
+    binary: true,
+    ok: false,
+    problem: `This file does not look like CSV text: ${reason}.`,
+  };
+}
+
+/** Checks the first bytes of a file: that they are text, then the header row they start with. */
+export function checkHeaderBytes(bytes: Uint8Array): HeaderCheck {
+  const reason = binaryReason(bytes);
+  if (reason) return binaryCheck(reason);
+  // Latin-1 files decode with replacement characters here, which only touch non-ASCII
+  // header names; the pipeline detects the real encoding after upload.
+  return checkHeaderText(new TextDecoder("utf-8").decode(bytes));
 }
 
 function readSample(file: Blob): Promise<ArrayBuffer> {
@@ -161,9 +278,5 @@ function readSample(file: Blob): Promise<ArrayBuffer> {
 
 /** Reads the first bytes of `file` and checks its header row. */
 export async function checkFileHeader(file: Blob): Promise<HeaderCheck> {
-  const bytes = await readSample(file);
-  // Latin-1 files decode with replacement characters here, which only touch non-ASCII
-  // header names; the pipeline detects the real encoding after upload.
-  const text = new TextDecoder("utf-8").decode(bytes);
-  return checkHeaderText(text);
+  return checkHeaderBytes(new Uint8Array(await readSample(file)));
 }

@@ -29,6 +29,9 @@ export type ProductInput = {
   active: boolean;
 };
 
+/** The fields a partial update (PUT) sends; omitted fields keep their stored value. */
+export type ProductChanges = Partial<Omit<ProductInput, "sku">>;
+
 export type StatusFilter = "all" | "active" | "inactive";
 
 export type ImportPhase = "queued" | "validating" | "parsing" | "completed" | "failed" | "cancelled";
@@ -46,8 +49,9 @@ export type ImportStatus = {
   size: number;
   total_rows: number | null;
   processed_rows: number;
-  created: number;
-  updated: number;
+  /** Products the job created and updated: final counts, null until the job has ended. */
+  created: number | null;
+  updated: number | null;
   error_count: number;
   warning_count: number;
   errors: ImportIssue[];

@@ -1,4 +1,4 @@
-import { act, render, screen, waitFor } from "@testing-library/react";
+import { act, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
@@ -56,8 +56,35 @@ describe("ImportProgress", () => {
 
     expect(screen.queryByRole("button", { name: "Retry import" })).not.toBeInTheDocument();
     await userEvent.click(screen.getByRole("button", { name: "Cancel import" }));
+    const dialog = screen.getByRole("alertdialog", { name: "Cancel this import?" });
+    expect(onCancel).not.toHaveBeenCalled();
+    await userEvent.click(within(dialog).getByRole("button", { name: "Cancel import" }));
     expect(onCancel).toHaveBeenCalledTimes(1);
+    expect(screen.queryByRole("alertdialog")).not.toBeInTheDocument();
     expect(screen.queryByTestId("import-summary")).not.toBeInTheDocument();
+  });
+
+  it("asks before cancelling and works from the keyboard", async () => {
+    const onCancel = vi.fn();
+    render(<ImportProgress status={statusEvent()} onCancel={onCancel} />);
+    const user = userEvent.setup();
+
+    screen.getByRole("button", { name: "Cancel import" }).focus();
+    await user.keyboard("{Enter}");
+    const dialog = screen.getByRole("alertdialog", { name: "Cancel this import?" });
+    expect(dialog).toHaveTextContent("stops after 125,000 rows");
+    expect(within(dialog).getByRole("button", { name: "Keep importing" })).toHaveFocus();
+
+    await user.keyboard("{Escape}");
+    expect(screen.queryByRole("alertdialog")).not.toBeInTheDocument();
+    expect(onCancel).not.toHaveBeenCalled();
+
+    screen.getByRole("button", { name: "Cancel import" }).focus();
+    await user.keyboard("{Enter}");
+    await user.tab();
+    expect(within(screen.getByRole("alertdialog")).getByRole("button", { name: "Cancel import" })).toHaveFocus();
+    await user.keyboard("{Enter}");
+    expect(onCancel).toHaveBeenCalledTimes(1);
   });
 
   it("shows the row count as unknown while validating", () => {
@@ -75,8 +102,10 @@ describe("ImportProgress", () => {
     });
     render(<ImportProgress status={done} onCancel={() => {}} errorReportUrl="http://127.0.0.1:4566/reports/x.csv" />);
 
-    expect(screen.getByTestId("import-summary")).toHaveTextContent("Imported 500,000 rows");
-    expect(screen.getByTestId("import-summary")).toHaveTextContent("120,000 created · 4,990 updated · 7 errors · 3 warnings");
+    expect(screen.getByTestId("import-summary")).toHaveTextContent("Import completed");
+    expect(screen.getByTestId("import-summary")).toHaveTextContent(
+      "Processed 500,000 rows: 499,993 imported (120,000 created, 4,990 updated), 7 skipped with errors, 3 warnings.",
+    );
     expect(screen.queryByRole("button", { name: "Cancel import" })).not.toBeInTheDocument();
     expect(screen.getByRole("link", { name: "Download error report" })).toHaveAttribute(
       "href",
@@ -94,6 +123,85 @@ describe("ImportProgress", () => {
     expect(screen.getByTestId("import-summary")).toHaveTextContent("Import failed");
     await userEvent.click(screen.getByRole("button", { name: "Retry import" }));
     expect(onRetry).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe("ImportProgress summary and phases", () => {
+  it("counts only rows without errors as imported", () => {
+    const done = statusEvent({
+      status: "completed",
+      total_rows: 9,
+      processed_rows: 9,
+      created: 0,
+      updated: 5,
+      error_count: 4,
+      warning_count: 1,
+      progress: 1,
+    });
+    render(<ImportProgress status={done} />);
+
+    expect(screen.getByTestId("import-summary")).toHaveTextContent(
+      "Processed 9 rows: 5 imported (0 created, 5 updated), 4 skipped with errors, 1 warning.",
+    );
+    expect(screen.getByTestId("import-summary")).not.toHaveTextContent("Imported 9 rows");
+  });
+
+  it("leaves out created and updated while the API sends them as null", () => {
+    const cancelled = statusEvent({
+      status: "cancelled",
+      processed_rows: 262_826,
+      created: null,
+      updated: null,
+      error_count: 6,
+      warning_count: 0,
+      message: "cancelled by the user after 262826 rows",
+    });
+    render(<ImportProgress status={cancelled} />);
+
+    const summary = screen.getByTestId("import-summary");
+    expect(summary).toHaveTextContent("Import cancelled");
+    expect(summary).toHaveTextContent("Processed 262,826 rows: 262,820 imported, 6 skipped with errors, 0 warnings.");
+    expect(summary).not.toHaveTextContent("created");
+    expect(summary).not.toHaveTextContent("–");
+  });
+
+  it("formats the row count of a cancelled job's message", () => {
+    const cancelled = statusEvent({
+      status: "cancelled",
+      processed_rows: 262_826,
+      message: "cancelled by the user after 262826 rows",
+    });
+    render(<ImportProgress status={cancelled} />);
+
+    expect(screen.getByTestId("import-message")).toHaveTextContent("Cancelled by the user after 262,826 rows.");
+  });
+
+  it("shows the phases a cancelled job reached and marks it cancelled", () => {
+    render(<ImportProgress status={statusEvent({ status: "cancelled", message: null })} />);
+
+    const steps = within(screen.getByRole("list", { name: "Import phases" })).getAllByRole("listitem");
+    expect(steps.map((step) => step.dataset.state)).toEqual(["done", "done", "stopped", "ended"]);
+    expect(steps[2]).toHaveAttribute("aria-current", "step");
+    expect(steps[2]).toHaveTextContent("Importing rows (stopped here)");
+    expect(steps[3]).toHaveTextContent("Cancelled");
+  });
+
+  it("shows a job that failed while validating as stopped there", () => {
+    const failed = statusEvent({ status: "failed", total_rows: null, processed_rows: 0, message: "the file is empty" });
+    render(<ImportProgress status={failed} />);
+
+    const steps = within(screen.getByRole("list", { name: "Import phases" })).getAllByRole("listitem");
+    expect(steps.map((step) => step.dataset.state)).toEqual(["done", "stopped", "pending", "ended"]);
+    expect(steps[3]).toHaveTextContent("Failed");
+    expect(screen.getByTestId("import-summary")).not.toHaveTextContent("Processed");
+  });
+
+  it("stops at the first step before upload", () => {
+    const queued = statusEvent({ status: "cancelled", started_at: null, total_rows: null, processed_rows: 0 });
+    render(<ImportProgress status={queued} />);
+
+    const steps = within(screen.getByRole("list", { name: "Import phases" })).getAllByRole("listitem");
+    expect(steps.map((step) => step.dataset.state)).toEqual(["stopped", "pending", "pending", "ended"]);
   });
 });
 
@@ -160,7 +268,7 @@ describe("useImportStream", () => {
     expect(screen.getByText("Time left").nextSibling).toHaveTextContent("45 s");
 
     act(() => source.emit(statusEvent({ status: "completed", processed_rows: 500_000, progress: 1 })));
-    expect(screen.getByTestId("import-summary")).toHaveTextContent("Imported 500,000 rows");
+    expect(screen.getByTestId("import-summary")).toHaveTextContent("Processed 500,000 rows");
     expect(source.readyState).toBe(FakeEventSource.CLOSED);
     expect(screen.getByTestId("transport")).toHaveTextContent("idle");
   });

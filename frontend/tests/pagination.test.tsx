@@ -67,3 +67,23 @@ describe("pageItems near the end", () => {
     expect(pageItems(19, 20)).toEqual([1, "gap", 16, 17, 18, 19, 20]);
   });
 });
+
+describe("Pagination with large numbers", () => {
+  it("formats page numbers and totals with thousands separators", () => {
+    render(<Pagination page={14_446} pages={14_446} pageSize={10} total={144_454} onPageChange={() => {}} />);
+
+    expect(screen.getByTestId("pagination-summary")).toHaveTextContent("Showing 144,451–144,454 of 144,454 products");
+    const last = screen.getByRole("button", { name: "Page 14,446" });
+    expect(last).toHaveTextContent("14,446");
+    expect(last).toHaveAttribute("aria-current", "page");
+    expect(screen.getByRole("button", { name: "Page 14,442" })).toHaveTextContent("14,442");
+  });
+
+  it("sizes page buttons by their text instead of a fixed square", () => {
+    render(<Pagination page={1} pages={14_446} pageSize={10} total={144_454} onPageChange={() => {}} />);
+
+    const last = screen.getByRole("button", { name: "Page 14,446" });
+    expect(last.className).toContain("min-w-8");
+    expect(last.className).not.toMatch(/(^|\s)size-8(\s|$)/);
+  });
+});

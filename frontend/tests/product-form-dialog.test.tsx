@@ -19,9 +19,28 @@ const PRODUCT: Product = {
 
 function renderCreate(onSubmit: () => Promise<void>) {
   const onOpenChange = vi.fn();
-  render(<ProductFormDialog open product={null} onOpenChange={onOpenChange} onSubmit={onSubmit} />);
+  render(
+    <ProductFormDialog open product={null} onOpenChange={onOpenChange} onCreate={onSubmit} onUpdate={vi.fn()} />,
+  );
   return { onOpenChange };
 }
+
+function renderEdit(product: Product, onUpdate: () => Promise<void>) {
+  const onOpenChange = vi.fn();
+  const onCreate = vi.fn();
+  render(
+    <ProductFormDialog open product={product} onOpenChange={onOpenChange} onCreate={onCreate} onUpdate={onUpdate} />,
+  );
+  return { onOpenChange, onCreate };
+}
+
+/** A product as a CSV import may store it: values the single-product API would reject. */
+const IMPORTED: Product = {
+  ...PRODUCT,
+  sku: "poster-99",
+  name: `Poster${"x".repeat(4_994)}`,
+  description: "d".repeat(25_000),
+};
 
 describe("ProductFormDialog", () => {
   it("shows the API's validation message under each field", async () => {
@@ -80,8 +99,8 @@ describe("ProductFormDialog", () => {
   });
 
   it("locks the SKU when editing", async () => {
-    const onSubmit = vi.fn().mockResolvedValue(undefined);
-    render(<ProductFormDialog open product={PRODUCT} onOpenChange={() => {}} onSubmit={onSubmit} />);
+    const onUpdate = vi.fn().mockResolvedValue(undefined);
+    renderEdit(PRODUCT, onUpdate);
 
     const sku = screen.getByLabelText("SKU");
     expect(screen.getByRole("dialog", { name: "Edit product" })).toBeInTheDocument();
@@ -89,9 +108,68 @@ describe("ProductFormDialog", () => {
     expect(sku).toHaveAttribute("readonly");
     await userEvent.type(sku, "x");
     expect(sku).toHaveValue("mug-01");
+  });
+
+  it("sends only the changed price of an imported product", async () => {
+    const onUpdate = vi.fn().mockResolvedValue(undefined);
+    const { onOpenChange, onCreate } = renderEdit(IMPORTED, onUpdate);
+
+    await userEvent.clear(screen.getByLabelText("Price"));
+    await userEvent.type(screen.getByLabelText("Price"), " 9.99 ");
+    await userEvent.click(screen.getByRole("button", { name: "Save changes" }));
+
+    expect(onUpdate).toHaveBeenCalledTimes(1);
+    expect(onUpdate).toHaveBeenCalledWith("poster-99", { price: "9.99" });
+    expect(onCreate).not.toHaveBeenCalled();
+    expect(onOpenChange).toHaveBeenCalledWith(false);
+  });
+
+  it("keeps a name with a line break when only Active changes", async () => {
+    const onUpdate = vi.fn().mockResolvedValue(undefined);
+    renderEdit({ ...PRODUCT, name: "Stoneware\nmug" }, onUpdate);
+
+    await userEvent.click(screen.getByLabelText("Active"));
+    await userEvent.click(screen.getByRole("button", { name: "Save changes" }));
+
+    expect(onUpdate).toHaveBeenCalledWith("mug-01", { active: false });
+  });
+
+  it("sends a cleared price as null and an edited name trimmed", async () => {
+    const onUpdate = vi.fn().mockResolvedValue(undefined);
+    renderEdit(PRODUCT, onUpdate);
+
+    await userEvent.clear(screen.getByLabelText("Price"));
+    await userEvent.type(screen.getByLabelText("Name"), " XL ");
+    await userEvent.click(screen.getByRole("button", { name: "Save changes" }));
+
+    expect(onUpdate).toHaveBeenCalledWith("mug-01", { name: "Stoneware mug XL", price: null });
+  });
+
+  it("closes without a request when nothing changed", async () => {
+    const onUpdate = vi.fn().mockResolvedValue(undefined);
+    const { onOpenChange } = renderEdit(IMPORTED, onUpdate);
 
     await userEvent.click(screen.getByRole("button", { name: "Save changes" }));
-    expect(onSubmit).toHaveBeenCalledWith(expect.objectContaining({ sku: "mug-01", price: "12.50" }));
+
+    expect(onUpdate).not.toHaveBeenCalled();
+    expect(onOpenChange).toHaveBeenCalledWith(false);
+  });
+
+  it("shows the API's field error for a changed field when editing", async () => {
+    const onUpdate = vi.fn().mockRejectedValue(
+      new ApiError(400, "invalid request: name: must be at most 1000 characters, got 1003", {
+        name: "must be at most 1000 characters, got 1003",
+      }),
+    );
+    const { onOpenChange } = renderEdit(PRODUCT, onUpdate);
+
+    await userEvent.type(screen.getByLabelText("Name"), "!!!");
+    await userEvent.click(screen.getByRole("button", { name: "Save changes" }));
+
+    const name = screen.getByLabelText("Name");
+    expect(name).toHaveAttribute("aria-invalid", "true");
+    expect(name).toHaveAccessibleDescription("Name must be at most 1000 characters, got 1003");
+    expect(onOpenChange).not.toHaveBeenCalledWith(false);
   });
 });
 

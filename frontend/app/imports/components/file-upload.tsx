@@ -69,11 +69,11 @@ export function FileUpload({ onUploaded }: { onUploaded: (jobId: string) => void
   if (upload) return <UploadProgressView upload={upload} fileName={file?.name ?? ""} />;
 
   return (
-    <div className="grid gap-4">
+    <div className="grid min-w-0 gap-4">
       <DropZone onFile={chooseFile} disabled={starting} />
       {file && check ? <HeaderCheckResult file={file} check={check} /> : null}
       {error ? (
-        <p role="alert" className="text-sm text-destructive">
+        <p role="alert" className="text-sm [overflow-wrap:anywhere] text-destructive">
           {error}
         </p>
       ) : null}

@@ -2,7 +2,6 @@
 
 import {
   AlertTriangleIcon,
-  BanIcon,
   CheckCircle2Icon,
   FileDownIcon,
   RotateCcwIcon,
@@ -16,7 +15,8 @@ import { formatBytes, formatCount, formatDuration } from "@/lib/format";
 import { isTerminal, type ImportStatus } from "@/lib/types";
 import { cn } from "@/lib/utils";
 
-import { PhaseBadge } from "./phase-badge";
+import { CancelImportDialog } from "./cancel-import-dialog";
+import { PHASE_LABELS, PhaseBadge } from "./phase-badge";
 
 const STEPS = [
   { phase: "queued", label: "Uploaded" },
@@ -56,7 +56,7 @@ export function ImportProgress({ status, onCancel, onRetry, errorReportUrl, busy
         <PhaseBadge phase={status.status} />
       </div>
 
-      <Stepper phase={status.status} />
+      <Stepper status={status} />
 
       <div className="grid gap-2">
         <div className="flex items-baseline justify-between text-sm">
@@ -87,12 +87,13 @@ export function ImportProgress({ status, onCancel, onRetry, errorReportUrl, busy
       {status.message ? (
         <p
           role={status.status === "failed" ? "alert" : undefined}
+          data-testid="import-message"
           className={cn(
-            "rounded-md border px-3 py-2 text-sm",
+            "rounded-md border px-3 py-2 text-sm [overflow-wrap:anywhere]",
             status.status === "failed" ? "border-destructive/30 bg-destructive/5 text-destructive" : "bg-muted",
           )}
         >
-          {status.message}
+          {statusMessage(status)}
         </p>
       ) : null}
 
@@ -108,10 +109,12 @@ export function ImportProgress({ status, onCancel, onRetry, errorReportUrl, busy
 
       <div className="flex flex-wrap gap-2">
         {!finished && onCancel ? (
-          <Button variant="outline" onClick={onCancel} disabled={busy}>
-            <BanIcon aria-hidden="true" />
-            Cancel import
-          </Button>
+          <CancelImportDialog
+            fileName={status.file_name}
+            processedRows={status.processed_rows}
+            disabled={busy}
+            onConfirm={onCancel}
+          />
         ) : null}
         {(status.status === "failed" || status.status === "cancelled") && onRetry ? (
           <Button variant="outline" onClick={onRetry} disabled={busy}>
@@ -136,25 +139,99 @@ function roundOrNull(value: number | null | undefined): number | null {
   return value == null ? null : Math.round(value);
 }
 
-function Stepper({ phase }: { phase: ImportStatus["status"] }) {
-  const order = ["queued", "validating", "parsing", "completed"];
-  const reached = phase === "failed" || phase === "cancelled" ? -1 : order.indexOf(phase);
+function rowCount(count: number): string {
+  return `${formatCount(count)} ${count === 1 ? "row" : "rows"}`;
+}
+
+const CANCELLED_MESSAGE = /^cancelled by the user after \d+ rows$/i;
+const RETRY_MESSAGE = /^retry requested; resuming after \d+ rows$/i;
+
+/**
+ * Returns the job's message for display. The API's known messages are rebuilt from the status
+ * fields, so their row counts read "262,826" instead of "262826". Other messages stay as they are.
+ */
+export function statusMessage(status: ImportStatus): string | null {
+  const message = status.message;
+  if (!message) return null;
+  if (status.status === "cancelled" && CANCELLED_MESSAGE.test(message)) {
+    return `Cancelled by the user after ${rowCount(status.processed_rows)}.`;
+  }
+  if (RETRY_MESSAGE.test(message)) {
+    return `Retry requested; resuming after ${rowCount(status.processed_rows)}.`;
+  }
+  return message;
+}
+
+const PHASE_ORDER = ["queued", "validating", "parsing", "completed"];
+
+/**
+ * Returns the index in STEPS of the last phase the job reached. The status of a failed or
+ * cancelled job no longer names the phase it stopped in, so that phase is read from the fields
+ * each phase sets: started_at when validating starts, total_rows once parsing starts.
+ */
+export function reachedStep(status: ImportStatus): number {
+  const running = PHASE_ORDER.indexOf(status.status);
+  if (running >= 0) return running;
+  if (status.total_rows != null || status.processed_rows > 0) return 2;
+  if (status.started_at) return 1;
+  return 0;
+}
+
+type StepState = "done" | "current" | "stopped" | "pending" | "ended";
+
+const STATE_TEXT: Record<StepState, string> = {
+  done: "done",
+  current: "in progress",
+  stopped: "stopped here",
+  pending: "not reached",
+  ended: "",
+};
+
+function stepStates(status: ImportStatus): StepState[] {
+  const reached = reachedStep(status);
+  const ended = status.status === "failed" || status.status === "cancelled";
+  return STEPS.map((_, index) => {
+    if (status.status === "completed" || index < reached) return "done";
+    if (index === reached) return ended ? "stopped" : "current";
+    if (ended && index === STEPS.length - 1) return "ended";
+    return "pending";
+  });
+}
+
+function Stepper({ status }: { status: ImportStatus }) {
+  const states = stepStates(status);
+  const cancelled = status.status === "cancelled";
   return (
     <ol className="grid grid-cols-4 gap-2" aria-label="Import phases">
       {STEPS.map((step, index) => {
-        const done = index < reached || phase === "completed";
-        const current = index === reached && phase !== "completed";
+        const state = states[index];
+        const label = state === "ended" ? PHASE_LABELS[status.status] : step.label;
+        const stopTone = cancelled ? "bg-warning" : "bg-destructive";
+        const textTone = cancelled ? "text-[oklch(0.5_0.12_70)]" : "text-destructive";
         return (
-          <li key={step.phase} aria-current={current ? "step" : undefined} className="grid gap-1.5">
+          <li
+            key={step.phase}
+            data-state={state}
+            aria-current={state === "current" || state === "stopped" ? "step" : undefined}
+            className="grid gap-1.5"
+          >
             <span
               className={cn(
                 "h-1 rounded-full bg-muted",
-                done && "bg-success",
-                current && "animate-pulse bg-brand",
+                state === "done" && "bg-success",
+                state === "current" && "animate-pulse bg-brand",
+                state === "stopped" && stopTone,
               )}
             />
-            <span className={cn("text-xs text-muted-foreground", (done || current) && "text-foreground")}>
-              {step.label}
+            <span
+              className={cn(
+                "text-xs text-muted-foreground",
+                state !== "pending" && "text-foreground",
+                state === "ended" && `font-medium ${textTone}`,
+              )}
+            >
+              {label}
+              {STATE_TEXT[state] ? <span className="sr-only"> ({STATE_TEXT[state]})</span> : null}
             </span>
           </li>
         );
@@ -209,6 +286,7 @@ function Summary({ status }: { status: ImportStatus }) {
   let tone: "success" | "error" | "neutral" = "neutral";
   if (status.status === "completed") tone = "success";
   else if (status.status === "failed") tone = "error";
+  const details = status.status === "completed" || status.processed_rows > 0 ? summaryDetails(status) : null;
   return (
     <div
       data-testid="import-summary"
@@ -225,18 +303,33 @@ function Summary({ status }: { status: ImportStatus }) {
       )}
       <div>
         <p className="font-medium">{summaryTitle(status)}</p>
-        <p className="text-muted-foreground">
-          {formatCount(status.created)} created · {formatCount(status.updated)} updated ·{" "}
-          {formatCount(status.error_count)} {status.error_count === 1 ? "error" : "errors"} ·{" "}
-          {formatCount(status.warning_count)} {status.warning_count === 1 ? "warning" : "warnings"}
-        </p>
+        {details ? <p className="text-muted-foreground">{details}</p> : null}
       </div>
     </div>
   );
 }
 
 function summaryTitle(status: ImportStatus): string {
-  if (status.status === "completed") return `Imported ${formatCount(status.processed_rows)} rows`;
-  if (status.status === "cancelled") return `Cancelled after ${formatCount(status.processed_rows)} rows`;
+  if (status.status === "completed") return "Import completed";
+  if (status.status === "cancelled") return "Import cancelled";
   return "Import failed";
+}
+
+/**
+ * Builds one sentence of counts, such as "Processed 9 rows: 5 imported (0 created, 5 updated),
+ * 4 skipped with errors, 1 warning." The pipeline records one error per skipped row. Created and
+ * updated are final counts that the API sends as null until the job ends, so they appear only
+ * when known.
+ */
+export function summaryDetails(status: ImportStatus): string {
+  const imported = Math.max(0, status.processed_rows - status.error_count);
+  const split =
+    status.created != null && status.updated != null
+      ? ` (${formatCount(status.created)} created, ${formatCount(status.updated)} updated)`
+      : "";
+  const warnings = `${formatCount(status.warning_count)} ${status.warning_count === 1 ? "warning" : "warnings"}`;
+  return (
+    `Processed ${rowCount(status.processed_rows)}: ${formatCount(imported)} imported${split}, ` +
+    `${formatCount(status.error_count)} skipped with errors, ${warnings}.`
+  );
 }

@@ -47,7 +47,7 @@ export function Pagination({ page, pages, pageSize, total, estimated, onPageChan
         {total === 1 ? "product" : "products"}
       </p>
       {pages > 1 ? (
-        <nav aria-label="Pagination" className="flex items-center gap-1">
+        <nav aria-label="Pagination" className="flex flex-wrap items-center justify-center gap-1">
           <Button
             variant="ghost"
             size="sm"
@@ -67,12 +67,14 @@ export function Pagination({ page, pages, pageSize, total, estimated, onPageChan
               <Button
                 key={item}
                 variant={item === page ? "outline" : "ghost"}
-                size="icon-sm"
-                aria-label={`Page ${item}`}
+                size="sm"
+                // Width grows with the number, so "14,446" gets as much room as "7".
+                className="min-w-8 px-2 tabular-nums"
+                aria-label={`Page ${formatCount(item)}`}
                 aria-current={item === page ? "page" : undefined}
                 onClick={() => onPageChange(item)}
               >
-                {item}
+                {formatCount(item)}
               </Button>
             ),
           )}

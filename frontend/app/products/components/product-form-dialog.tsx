@@ -16,7 +16,7 @@ import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Textarea } from "@/components/ui/textarea";
 import { ApiError } from "@/lib/api";
-import type { Product, ProductInput } from "@/lib/types";
+import type { Product, ProductChanges, ProductInput } from "@/lib/types";
 
 type FormValues = { sku: string; name: string; description: string; price: string; active: boolean };
 type FieldName = keyof FormValues;
@@ -42,6 +42,22 @@ function toInput(values: FormValues): ProductInput {
     price: values.price.trim() === "" ? null : values.price.trim(),
     active: values.active,
   };
+}
+
+/**
+ * Returns only the fields the user changed, compared with the values the form opened with. An
+ * imported product may hold values the API's single-product validation rejects (a name over
+ * its length limit, a line break in the name), and sending them back unchanged would make
+ * every save fail.
+ */
+function changedFields(original: FormValues, values: FormValues): ProductChanges {
+  const input = toInput(values);
+  const changes: ProductChanges = {};
+  if (values.name !== original.name) changes.name = input.name;
+  if (values.description !== original.description) changes.description = input.description;
+  if (values.price !== original.price) changes.price = input.price;
+  if (values.active !== original.active) changes.active = input.active;
+  return changes;
 }
 
 /** Maps an API failure to messages by field, plus one for the whole form. */
@@ -78,10 +94,13 @@ export type ProductFormDialogProps = {
   onOpenChange: (open: boolean) => void;
   /** The product to edit; null to create one. */
   product: Product | null;
-  onSubmit: (input: ProductInput) => Promise<void>;
+  /** Called with every field when creating a product. */
+  onCreate: (input: ProductInput) => Promise<void>;
+  /** Called with the changed fields only when editing; not called when nothing changed. */
+  onUpdate: (sku: string, changes: ProductChanges) => Promise<void>;
 };
 
-export function ProductFormDialog({ open, onOpenChange, product, onSubmit }: ProductFormDialogProps) {
+export function ProductFormDialog({ open, onOpenChange, product, onCreate, onUpdate }: ProductFormDialogProps) {
   const editing = product !== null;
   const [values, setValues] = React.useState<FormValues>(() => valuesOf(product));
   const [fieldErrors, setFieldErrors] = React.useState<Partial<Record<FieldName, string>>>({});
@@ -100,12 +119,21 @@ export function ProductFormDialog({ open, onOpenChange, product, onSubmit }: Pro
     setFieldErrors((current) => ({ ...current, [name]: undefined }));
   }
 
+  async function save() {
+    if (!product) {
+      await onCreate(toInput(values));
+      return;
+    }
+    const changes = changedFields(valuesOf(product), values);
+    if (Object.keys(changes).length > 0) await onUpdate(product.sku, changes);
+  }
+
   async function handleSubmit(event: React.FormEvent) {
     event.preventDefault();
     setSaving(true);
     setFormError(null);
     try {
-      await onSubmit(toInput(values));
+      await save();
       onOpenChange(false);
     } catch (error) {
       const { fields, form } = errorsFromApi(error);

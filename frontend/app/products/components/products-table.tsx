@@ -32,13 +32,15 @@ export function ProductsTable({ products, pageSize, filtered, onEdit, onDelete, 
   }
 
   return (
-    <Table aria-busy={products === null} aria-label="Products">
+    // Fixed layout: column widths come from the header, so a long name or SKU is cut off with an
+    // ellipsis instead of pushing Price, Status and the actions out of the card.
+    <Table aria-busy={products === null} aria-label="Products" className="min-w-[40rem] table-fixed">
       <TableHeader>
         <TableRow className="hover:bg-transparent">
           <TableHead className="w-[22%]">SKU</TableHead>
           <TableHead>Name</TableHead>
-          <TableHead className="text-right">Price</TableHead>
-          <TableHead>Status</TableHead>
+          <TableHead className="w-36 text-right">Price</TableHead>
+          <TableHead className="w-28">Status</TableHead>
           <TableHead className="w-24">
             <span className="sr-only">Actions</span>
           </TableHead>
@@ -66,14 +68,24 @@ function ProductRow({
 }) {
   return (
     <TableRow data-testid="product-row">
-      <TableCell className="font-mono text-xs">{product.sku}</TableCell>
       <TableCell>
-        <div className="font-medium">{product.name}</div>
+        <div className="truncate font-mono text-xs" title={product.sku} data-testid="product-sku">
+          {product.sku}
+        </div>
+      </TableCell>
+      <TableCell>
+        <div className="truncate font-medium" title={product.name} data-testid="product-name">
+          {product.name}
+        </div>
         {product.description ? (
-          <div className="line-clamp-1 max-w-md text-xs text-muted-foreground">{product.description}</div>
+          <div className="truncate text-xs text-muted-foreground" title={product.description}>
+            {product.description}
+          </div>
         ) : null}
       </TableCell>
-      <TableCell className="text-right tabular-nums">{formatPrice(product.price)}</TableCell>
+      <TableCell className="truncate text-right tabular-nums" title={formatPrice(product.price)}>
+        {formatPrice(product.price)}
+      </TableCell>
       <TableCell>
         {product.active ? <Badge variant="success">Active</Badge> : <Badge variant="muted">Inactive</Badge>}
       </TableCell>
@@ -102,7 +114,7 @@ function SkeletonRow() {
   return (
     <TableRow data-testid="skeleton-row" className="hover:bg-transparent">
       <TableCell><Skeleton className="h-4 w-24" /></TableCell>
-      <TableCell><Skeleton className="h-4 w-56" /></TableCell>
+      <TableCell><Skeleton className="h-4 w-56 max-w-full" /></TableCell>
       <TableCell><Skeleton className="ml-auto h-4 w-14" /></TableCell>
       <TableCell><Skeleton className="h-5 w-16 rounded-full" /></TableCell>
       <TableCell><Skeleton className="ml-auto h-6 w-14" /></TableCell>

@@ -5,6 +5,7 @@ import { SearchIcon, XIcon } from "lucide-react";
 
 import { Input } from "@/components/ui/input";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
+import { MAX_SEARCH_LENGTH } from "@/lib/api";
 import type { StatusFilter } from "@/lib/types";
 
 export type ProductsToolbarProps = {
@@ -41,7 +42,7 @@ export function ProductsToolbar({ search, status, onSearch, onStatusChange }: Pr
           aria-label="Search products"
           placeholder="Search SKU, name or description…"
           value={draft}
-          maxLength={200}
+          maxLength={MAX_SEARCH_LENGTH}
           onChange={(event) => setDraft(event.target.value)}
           onKeyDown={handleKeyDown}
           className="pr-9 pl-9 [&::-webkit-search-cancel-button]:hidden"
