@@ -133,8 +133,19 @@ def test_invoke_logs_reach_cloudwatch(
     tail = base64.b64decode(response["LogResult"]).decode()
     assert "echo {'note': 'visible'}" in tail
     assert "REPORT RequestId:" in tail
-    events = aws("logs").filter_log_events(logGroupName=f"/aws/lambda/{name}")["events"]
-    assert any("echo {'note': 'visible'}" in event["message"] for event in events)
+    # LocalStack ships the lines to CloudWatch Logs after the invocation returns.
+    deadline = time.monotonic() + 15
+    messages: list[str] = []
+    while time.monotonic() < deadline:
+        try:
+            events = aws("logs").filter_log_events(logGroupName=f"/aws/lambda/{name}")["events"]
+        except aws("logs").exceptions.ResourceNotFoundException:
+            events = []
+        messages = [event["message"] for event in events]
+        if any("echo {'note': 'visible'}" in message for message in messages):
+            break
+        time.sleep(0.5)
+    assert any("echo {'note': 'visible'}" in message for message in messages)
 
 
 def test_invoke_missing_module_becomes_import_error(
