@@ -15,7 +15,7 @@ def _post(api, body):
     )
 
 
-def test_create_import_returns_presigned_post_bound_to_job_key(api):
+def test_create_import_binds_form_to_job_key(api):
     response = _post(api, {"filename": "products.csv", "size": 1234})
 
     assert response.status_code == 201

@@ -50,7 +50,7 @@ def _api(stack, method, path):
     return requests.request(method, f"{stack['api_url']}{path}", timeout=30)
 
 
-def test_cancel_queued_job_then_retry_without_upload_is_gone(stack):
+def test_retry_of_cancelled_job_without_upload_is_gone(stack):
     job_id = start_import(stack, "never-uploaded.csv", b"sku,name,price\n")["job_id"]
 
     cancelled = _api(stack, "POST", f"/api/imports/{job_id}/cancel")
@@ -85,7 +85,7 @@ def test_unknown_job_cancel_and_retry_are_404(stack):
     assert _api(stack, "POST", f"/api/imports/{missing}/retry").status_code == 404
 
 
-def test_crashed_chunk_worker_is_retried_without_loss_or_double_count(stack, stack_db, sku_prefix):
+def test_crashed_chunk_worker_retried_exactly_once(stack, stack_db, sku_prefix):
     content = _csv(sku_prefix, 40_000)
     clean = import_file(stack, "clean.csv", content)
     clean_snapshot = _snapshot(stack_db, sku_prefix)
@@ -138,7 +138,7 @@ def test_concurrent_imports_newest_job_wins_each_sku(stack, stack_db, sku_prefix
         assert cur.fetchone() == (3000, 3000)
 
 
-def test_cancel_during_large_import_then_retry_matches_clean_import(stack, stack_db, sku_prefix):
+def test_cancel_then_retry_large_import(stack, stack_db, sku_prefix):
     content = _csv(sku_prefix, 500_000, seed=11)
     clean = import_file(stack, "clean-500k.csv", content, timeout=600)
     clean_snapshot = _snapshot(stack_db, sku_prefix)
