@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import operator
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -63,18 +64,14 @@ COPY import_staging (row, line, sku, name, description, price)
 FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL (sku, name, description))
 """
 
-# DISTINCT ON keeps the last row per SKU within the batch: a single INSERT may not touch the
-# same key twice. The WHERE guard keeps the product written by the latest position (job
-# order, then row order in the file), whatever order parallel chunks commit in.
+# The staging table holds one row per SKU, in SKU order (see _latest_by_sku). The WHERE guard
+# keeps the product written by the latest position (job order, then row order in the file),
+# whatever order parallel chunks commit in.
 _UPSERT = """
-WITH latest AS (
-    SELECT DISTINCT ON (sku) sku, name, description, price, row
-      FROM import_staging
-     ORDER BY sku, row DESC
-), written AS (
+WITH written AS (
     INSERT INTO products AS p
         (sku, name, description, price, source_job_seq, source_row, search_indexed)
-    SELECT sku, name, description, price, %(job_seq)s, row, false FROM latest
+    SELECT sku, name, description, price, %(job_seq)s, row, false FROM import_staging
     ON CONFLICT (sku) DO UPDATE
        SET name = EXCLUDED.name,
            description = EXCLUDED.description,
@@ -153,10 +150,25 @@ def _advance_chunk(
 def _upsert_rows(cur: Any, job_seq: int, rows: Sequence[ProductRow]) -> tuple[int, int]:
     if not rows:
         return 0, 0
-    cur.copy_expert(_COPY_STAGING, _as_csv(rows))
+    cur.copy_expert(_COPY_STAGING, _as_csv(_latest_by_sku(rows)))
     cur.execute(_UPSERT, {"job_seq": job_seq})
     created, updated = cur.fetchone()
     return created, updated
+
+
+def _latest_by_sku(rows: Sequence[ProductRow]) -> list[ProductRow]:
+    """Keep the last row of each SKU, sorted by SKU.
+
+    One INSERT may not touch the same key twice. Sorting here rather than in PostgreSQL saves
+    the database a sort per batch, and writing keys in one order keeps concurrent workers
+    that share SKUs from deadlocking (a sequential scan of the fresh staging table returns
+    rows in the order COPY wrote them).
+    """
+    latest = {row[2]: row for row in rows}
+    return sorted(latest.values(), key=_SKU)
+
+
+_SKU = operator.itemgetter(2)
 
 
 def _store_issues(cur: Any, job_id: uuid.UUID, issues: Sequence[Issue]) -> None:
