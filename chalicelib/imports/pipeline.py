@@ -135,6 +135,7 @@ def _import_chunk(
             upsert.commit_batch(
                 conn, job_id=job_id, job_seq=int(event["job_seq"]), chunk_index=chunk.index,
                 committed_before=committed, consumed=consumed, rows=rows, issues=issues,
+                has_description="description" in file_format.field_indexes,
             )
         except upsert.JobNotRunning:
             logger.info("job %s stopped; chunk %s ends early", job_id, chunk.index,

@@ -172,14 +172,22 @@ def _decimal_mark(number: str, delimiter: str) -> str:
             return ""
         if delimiter in _DECIMAL_COMMA_DELIMITERS:
             return ","
-        return "" if _GROUPED.fullmatch(number) else ","
+        return "" if _groups_thousands(number) else ","
     if dot >= 0:
         if number.count(".") > 1:
             return ""
-        if delimiter in _DECIMAL_COMMA_DELIMITERS and _GROUPED.fullmatch(number):
+        if delimiter in _DECIMAL_COMMA_DELIMITERS and _groups_thousands(number):
             return ""
         return "."
     return ""
+
+
+def _groups_thousands(number: str) -> bool:
+    """Tell whether a lone separator in `number` groups thousands ("1.299", "12,500").
+
+    A leading zero ("0.999", "0,001") never starts a thousands group, so it is a decimal.
+    """
+    return number[0] != "0" and _GROUPED.fullmatch(number) is not None
 
 
 def parse_chunk(

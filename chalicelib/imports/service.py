@@ -16,6 +16,7 @@ from chalicelib.imports import jobs, reports, uploads
 logger = logging.getLogger(__name__)
 
 MAX_PAGE_SIZE = 100
+MAX_PAGE = 10_000_000
 
 
 class InvalidRequest(Exception):
@@ -50,6 +51,8 @@ def job_status(job_id: str) -> dict[str, Any]:
 def list_imports(params: dict[str, str] | None) -> dict[str, Any]:
     page = _positive_int(params, "page", 1)
     page_size = _positive_int(params, "page_size", 20)
+    if page > MAX_PAGE:
+        raise InvalidRequest(f"'page' is {page}; the maximum is {MAX_PAGE}")
     if page_size > MAX_PAGE_SIZE:
         raise InvalidRequest(f"'page_size' is {page_size}; the maximum is {MAX_PAGE_SIZE}")
     jobs.expire_abandoned()

@@ -74,7 +74,9 @@ WITH written AS (
     SELECT sku, name, description, price, %(job_seq)s, row, false FROM import_staging
     ON CONFLICT (sku) DO UPDATE
        SET name = EXCLUDED.name,
-           description = EXCLUDED.description,
+           -- A file without a description column leaves the stored descriptions alone.
+           description = CASE WHEN %(has_description)s THEN EXCLUDED.description
+                              ELSE p.description END,
            price = EXCLUDED.price,
            updated_at = now(),
            search_indexed = false,
@@ -108,6 +110,7 @@ def commit_batch(
     consumed: int,
     rows: Sequence[ProductRow],
     issues: Sequence[Issue],
+    has_description: bool = True,
 ) -> BatchCounts:
     """Upsert one batch and advance the counters, all in one transaction.
 
@@ -119,7 +122,7 @@ def commit_batch(
     try:
         with conn.cursor() as cur:
             _advance_chunk(cur, job_id, chunk_index, committed_before, consumed)
-            created, updated = _upsert_rows(cur, job_seq, rows)
+            created, updated = _upsert_rows(cur, job_seq, rows, has_description)
             _store_issues(cur, job_id, issues)
             counts = BatchCounts(consumed, created, updated, errors, warnings)
             _advance_job(cur, job_id, counts)
@@ -147,11 +150,13 @@ def _advance_chunk(
         )
 
 
-def _upsert_rows(cur: Any, job_seq: int, rows: Sequence[ProductRow]) -> tuple[int, int]:
+def _upsert_rows(
+    cur: Any, job_seq: int, rows: Sequence[ProductRow], has_description: bool
+) -> tuple[int, int]:
     if not rows:
         return 0, 0
     cur.copy_expert(_COPY_STAGING, _as_csv(_latest_by_sku(rows)))
-    cur.execute(_UPSERT, {"job_seq": job_seq})
+    cur.execute(_UPSERT, {"job_seq": job_seq, "has_description": has_description})
     created, updated = cur.fetchone()
     return created, updated
 

@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import unquote
 
-from chalicelib.imports.rows import normalise_sku
+from chalicelib.imports.rows import MAX_FIELD_CHARS, normalise_sku
 from chalicelib.products.errors import InvalidRequestError
 
 DEFAULT_PAGE_SIZE = 10
@@ -20,8 +20,8 @@ MAX_PAGE_SIZE = 100
 MAX_PAGE = 10_000_000
 MAX_SEARCH_LENGTH = 200
 MAX_NAME_LENGTH = 1_000
-# The importer's limit for any field (rows.MAX_FIELD_CHARS), so imported products stay editable.
-MAX_DESCRIPTION_LENGTH = 1_000_000
+# The importer's limit for any field, so imported products stay editable.
+MAX_DESCRIPTION_LENGTH = MAX_FIELD_CHARS
 MAX_PRICE = Decimal("9999999999.99")
 STATUSES = ("all", "active", "inactive")
 LIST_PARAMETERS = ("page", "page_size", "search", "status")

@@ -48,7 +48,7 @@ test("import uploads a CSV and follows it live to completion", async ({ page }) 
 
   await expect(page.getByTestId("import-summary")).toContainText(`Processed ${ROWS} rows`, { timeout: 60_000 });
   await expect(page.getByTestId("phase-badge").first()).toHaveText("Completed");
-  await expect(page.getByTestId("import-summary")).toContainText(`${ROWS} imported (${ROWS} created, 0 updated)`);
+  await expect(page.getByTestId("import-summary")).toContainText(`${ROWS} imported into ${ROWS} products (${ROWS} created, 0 updated)`);
   await screenshot(page, "import-completed");
 
   // The progress arrived over the event stream (through the UI server's proxy), not by polling.

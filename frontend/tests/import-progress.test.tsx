@@ -72,7 +72,7 @@ describe("ImportProgress", () => {
     screen.getByRole("button", { name: "Cancel import" }).focus();
     await user.keyboard("{Enter}");
     const dialog = screen.getByRole("alertdialog", { name: "Cancel this import?" });
-    expect(dialog).toHaveTextContent("stops after 125,000 rows");
+    expect(dialog).toHaveTextContent("(125,000 so far) stay in the catalogue");
     expect(within(dialog).getByRole("button", { name: "Keep importing" })).toHaveFocus();
 
     await user.keyboard("{Escape}");
@@ -104,7 +104,7 @@ describe("ImportProgress", () => {
 
     expect(screen.getByTestId("import-summary")).toHaveTextContent("Import completed");
     expect(screen.getByTestId("import-summary")).toHaveTextContent(
-      "Processed 500,000 rows: 499,993 imported (120,000 created, 4,990 updated), 7 skipped with errors, 3 warnings.",
+      "Processed 500,000 rows: 499,993 imported into 124,990 products (120,000 created, 4,990 updated; 375,003 rows superseded by a later row with the same SKU), 7 skipped with errors, 3 warnings.",
     );
     expect(screen.queryByRole("button", { name: "Cancel import" })).not.toBeInTheDocument();
     expect(screen.getByRole("link", { name: "Download error report" })).toHaveAttribute(
@@ -141,7 +141,7 @@ describe("ImportProgress summary and phases", () => {
     render(<ImportProgress status={done} />);
 
     expect(screen.getByTestId("import-summary")).toHaveTextContent(
-      "Processed 9 rows: 5 imported (0 created, 5 updated), 4 skipped with errors, 1 warning.",
+      "Processed 9 rows: 5 imported into 5 products (0 created, 5 updated), 4 skipped with errors, 1 warning.",
     );
     expect(screen.getByTestId("import-summary")).not.toHaveTextContent("Imported 9 rows");
   });

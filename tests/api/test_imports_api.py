@@ -79,3 +79,10 @@ def test_import_status_of_unknown_job_is_404(api):
     assert missing.status_code == 404
     assert malformed.status_code == 404
     assert "not found" in missing.json_body["Message"]
+
+
+def test_list_imports_rejects_huge_page(api):
+    response = api.http.get("/api/imports?page=9223372036854775808")
+
+    assert response.status_code == 400
+    assert "'page'" in response.json_body["Message"]

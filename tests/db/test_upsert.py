@@ -184,3 +184,16 @@ def test_commit_batch_keeps_line_breaks_inside_fields(worker_conn):
     _commit(worker_conn, job, 0, [(0, 2, "cr", "Mug", "old Mac\rline\r\nand\nmore", None)])
 
     assert _product(worker_conn, "cr")[1] == "old Mac\rline\r\nand\nmore"
+
+
+def test_file_without_description_keeps_stored_descriptions(worker_conn):
+    first = _parsing_job([1])
+    _commit(worker_conn, first, 0, [(0, 2, "a", "Mug", "Blue glaze", None)])
+    second = _parsing_job([1])
+    upsert.commit_batch(
+        worker_conn, job_id=second["id"], job_seq=second["seq"], chunk_index=0,
+        committed_before=0, consumed=1, rows=[(0, 2, "a", "Mug v2", "", "3.00")], issues=[],
+        has_description=False,
+    )
+
+    assert _product(worker_conn, "a") == ("Mug v2", "Blue glaze", Decimal("3.00"))

@@ -338,3 +338,11 @@ def test_parse_chunk_removes_control_characters_from_description() -> None:
 
     assert items[0][:3] == ("warning", 2, "control characters removed from the description")
     assert items[1] == (0, 2, "a", "Mug", "Blueglaze\nline two", "1.00")
+
+
+@pytest.mark.parametrize(("text", "delimiter"), [("0.999", ";"), ("0,001", ","), ("000.001", "\t")])
+def test_parse_price_leading_zero_never_groups_thousands(text: str, delimiter: str) -> None:
+    with pytest.raises(InvalidValue) as raised:
+        parse_price(text, delimiter)
+
+    assert "3 decimal places" in str(raised.value)

@@ -37,9 +37,9 @@ export function CancelImportDialog({ fileName, processedRows, disabled, onConfir
         <AlertDialogHeader>
           <AlertDialogTitle>Cancel this import?</AlertDialogTitle>
           <AlertDialogDescription className="[overflow-wrap:anywhere]">
-            The import of {fileName} stops after {formatCount(processedRows)}{" "}
-            {processedRows === 1 ? "row" : "rows"} or a few more. Products imported so far stay in
-            the catalogue, and a retry later continues where the import stopped.
+            The import of {fileName} stops at once: batches still being written are dropped.
+            The rows imported until then ({formatCount(processedRows)} so far) stay in the
+            catalogue, and a retry later continues where the import stopped.
           </AlertDialogDescription>
         </AlertDialogHeader>
         <AlertDialogFooter>

@@ -316,17 +316,26 @@ function summaryTitle(status: ImportStatus): string {
 }
 
 /**
- * Builds one sentence of counts, such as "Processed 9 rows: 5 imported (0 created, 5 updated),
- * 4 skipped with errors, 1 warning." The pipeline records one error per skipped row. Created and
- * updated are final counts that the API sends as null until the job ends, so they appear only
+ * Builds one sentence of counts, such as "Processed 9 rows: 5 imported into 4 products
+ * (0 created, 4 updated; 1 row superseded by a later row with the same SKU), 4 skipped with
+ * errors, 1 warning." The pipeline records one error per skipped row. Created and updated are
+ * final counts of products that the API sends as null until the job ends, so they appear only
  * when known.
  */
 export function summaryDetails(status: ImportStatus): string {
   const imported = Math.max(0, status.processed_rows - status.error_count);
-  const split =
-    status.created != null && status.updated != null
-      ? ` (${formatCount(status.created)} created, ${formatCount(status.updated)} updated)`
-      : "";
+  let split = "";
+  if (status.created != null && status.updated != null) {
+    const products = status.created + status.updated;
+    const superseded = imported - products;
+    const supersededText =
+      superseded > 0
+        ? `; ${rowCount(superseded)} superseded by a later row with the same SKU`
+        : "";
+    split =
+      ` into ${formatCount(products)} ${products === 1 ? "product" : "products"}` +
+      ` (${formatCount(status.created)} created, ${formatCount(status.updated)} updated${supersededText})`;
+  }
   const warnings = `${formatCount(status.warning_count)} ${status.warning_count === 1 ? "warning" : "warnings"}`;
   return (
     `Processed ${rowCount(status.processed_rows)}: ${formatCount(imported)} imported${split}, ` +
