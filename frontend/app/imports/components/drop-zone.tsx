@@ -44,8 +44,8 @@ export function DropZone({ onFile, disabled }: DropZoneProps) {
       <div className="space-y-1">
         <p className="font-medium">Drop a CSV file here</p>
         <p className="text-sm text-muted-foreground">
-          Columns sku, name and price (description optional). Shopify and WooCommerce exports work as
-          they are. Up to 500 MB.
+          Columns sku, name and price (description optional). Shopify and WooCommerce column names
+          are recognised. Up to 500 MB.
         </p>
       </div>
       <input
