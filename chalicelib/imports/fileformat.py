@@ -247,6 +247,8 @@ class Utf8Scan:
         self._decoder = codecs.getincrementaldecoder("utf-8")()
         self.valid = True
         """False once a byte sequence is not UTF-8; final only after the blocks are consumed."""
+        self.saw_utf8_text = False
+        """True when valid non-ASCII UTF-8 came before the first invalid byte."""
 
     def __iter__(self) -> Iterator[bytes]:
         for block in self._blocks:
@@ -262,8 +264,12 @@ class Utf8Scan:
             return
         try:
             self._decoder.decode(block, final=final)
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as exc:
             self.valid = False
+            if not exc.object[: exc.start].isascii():
+                self.saw_utf8_text = True
+        else:
+            self.saw_utf8_text = self.saw_utf8_text or not block.isascii()
 
 
 def as_windows_1252(fmt: FileFormat) -> FileFormat:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import uuid
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -138,14 +139,19 @@ def start_parsing(
     total_rows: int,
     file_format: dict[str, Any],
     chunks: list[dict[str, Any]],
+    warnings: Sequence[str] = (),
 ) -> bool:
-    """Store the plan and move the job to parsing; False when it was cancelled meanwhile."""
+    """Store the plan and move the job to parsing; False when it was cancelled meanwhile.
+
+    `warnings` are about the whole file (such as its encoding) and are reported on line 1.
+    """
     with db.transaction() as cur:
         cur.execute(
             """
             UPDATE import_jobs
                SET status = 'parsing', total_rows = %s, encoding = %s, delimiter = %s,
-                   column_map = %s, file_format = %s, updated_at = now()
+                   column_map = %s, file_format = %s, warning_count = warning_count + %s,
+                   updated_at = now()
              WHERE id = %s AND status = 'validating'
             """,
             (
@@ -154,11 +160,18 @@ def start_parsing(
                 file_format.get("delimiter"),
                 json.dumps(file_format.get("field_columns") or {}),
                 json.dumps(file_format),
+                len(warnings),
                 job_id,
             ),
         )
         if cur.rowcount == 0:
             return False
+        for warning in warnings:
+            cur.execute(
+                "INSERT INTO import_issues (job_id, line, severity, reason) "
+                "VALUES (%s, 1, 'warning', %s)",
+                (job_id, warning),
+            )
         psycopg2.extras.execute_values(
             cur,
             """
@@ -296,22 +309,6 @@ def fail(job_id: uuid.UUID, message: str) -> bool:
     if changed:
         logger.info("job %s failed: %s", job_id, message)
     return changed
-
-
-def add_issue(job_id: uuid.UUID | None, severity: str, line: int, reason: str) -> None:
-    """Record a problem found outside the row batches (such as the file's encoding)."""
-    if job_id is None:
-        return
-    counter = "error_count" if severity == "error" else "warning_count"
-    with db.transaction() as cur:
-        cur.execute(
-            "INSERT INTO import_issues (job_id, line, severity, reason) VALUES (%s, %s, %s, %s)",
-            (job_id, line, severity, reason),
-        )
-        cur.execute(
-            f"UPDATE import_jobs SET {counter} = {counter} + 1, updated_at = now() WHERE id = %s",
-            (job_id,),
-        )
 
 
 def first_issues(job_id: uuid.UUID | str, limit: int = INLINE_ISSUES) -> list[dict[str, Any]]:

@@ -5,6 +5,7 @@ Each function is the body of one Lambda handler in app.py and takes the state's 
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import logging
@@ -14,7 +15,6 @@ from typing import Any
 
 import botocore.exceptions
 import psycopg2
-import psycopg2.errors
 
 from chalicelib import config, db
 from chalicelib.imports import faults, jobs, reports, uploads, upsert
@@ -28,9 +28,9 @@ logger = logging.getLogger(__name__)
 
 
 MIXED_ENCODING_WARNING = (
-    "the file is not valid UTF-8 throughout, so all of it was read as Windows-1252; text saved "
-    "as UTF-8 in it (such as 'é') shows as two characters ('Ã©'): save the whole file as UTF-8 "
-    "and import it again if it does"
+    "the file mixes UTF-8 text with bytes that are not UTF-8, so all of it was read as "
+    "Windows-1252 and its UTF-8 characters (such as 'é') show as two characters ('Ã©'); "
+    "save the whole file as UTF-8 and import it again"
 )
 
 
@@ -54,13 +54,14 @@ def validate(event: dict[str, Any]) -> dict[str, Any]:
             return {"skip": True, "job_id": str(job_id)}
 
         chunks = jobs.planned_chunks(job_id)
+        warnings: list[str] = []
         if chunks and job["file_format"]:
             # A retry: keep the first attempt's plan, so committed chunk progress stays valid.
             format_dict, total_rows = job["file_format"], job["total_rows"]
         else:
-            format_dict, total_rows, chunks = _plan(bucket, key)
+            format_dict, total_rows, chunks, warnings = _plan(bucket, key)
         if job["status"] != "parsing" and not jobs.start_parsing(
-            job_id, total_rows, format_dict, chunks
+            job_id, total_rows, format_dict, chunks, warnings
         ):
             return {"skip": True, "job_id": str(job_id)}
     logger.info(
@@ -74,8 +75,13 @@ def validate(event: dict[str, Any]) -> dict[str, Any]:
     return {"skip": False, **shared, "items": items}
 
 
-def _plan(bucket: str, key: str) -> tuple[dict[str, Any], int, list[dict[str, Any]]]:
-    """Detect the file's format and plan its chunks in one streaming read."""
+def _plan(
+    bucket: str, key: str
+) -> tuple[dict[str, Any], int, list[dict[str, Any]], list[str]]:
+    """Detect the file's format and plan its chunks in one streaming read.
+
+    Returns the format, the row count, the chunks and warnings about the whole file.
+    """
     with _transient_errors():
         file_size = uploads.object_size(bucket, key)
         blocks = uploads.read_all(bucket, key)
@@ -84,11 +90,15 @@ def _plan(bucket: str, key: str) -> tuple[dict[str, Any], int, list[dict[str, An
         scan = Utf8Scan(data) if file_format.encoding == "utf-8" else None
         target = config.chunk_bytes(file_size)
         plan = plan_chunks(data if scan is None else scan, file_format, target)
+    warnings = []
     if scan is not None and not scan.valid:
-        # Detection decodes only the head of the file, but one encoding holds for all of it.
+        # Detection decodes only the head of the file, but one encoding is used for all of it.
         logger.info("%s is not valid UTF-8 past its head; reading it as Windows-1252", key)
         file_format = as_windows_1252(file_format)
-    return file_format.to_dict(), plan.total_rows, [chunk.to_dict() for chunk in plan.chunks]
+        if scan.saw_utf8_text:
+            warnings.append(MIXED_ENCODING_WARNING)
+    chunks = [chunk.to_dict() for chunk in plan.chunks]
+    return file_format.to_dict(), plan.total_rows, chunks, warnings
 
 
 def import_chunk(event: dict[str, Any]) -> dict[str, Any]:
@@ -129,13 +139,14 @@ def _import_chunk(
 
     blocks = uploads.read_range(event["bucket"], event["key"], chunk.start, chunk.end)
     batches = _batches(parse_chunk(blocks, file_format, chunk, skip_rows=committed))
+    has_description = "description" in file_format.field_indexes
     imported = 0
     for consumed, rows, issues in batches:
         try:
             upsert.commit_batch(
                 conn, job_id=job_id, job_seq=int(event["job_seq"]), chunk_index=chunk.index,
                 committed_before=committed, consumed=consumed, rows=rows, issues=issues,
-                has_description="description" in file_format.field_indexes,
+                has_description=has_description,
             )
         except upsert.JobNotRunning:
             logger.info("job %s stopped; chunk %s ends early", job_id, chunk.index,
@@ -269,21 +280,18 @@ def _uncommitted_rows(job_id: uuid.UUID) -> int:
         return int(cur.fetchone()[0])
 
 
-class _transient_errors:
+_TRANSIENT_ERRORS = (
+    psycopg2.OperationalError,  # dropped connections, deadlocks, serialization failures
+    upsert.ChunkTakenOver,
+    botocore.exceptions.ConnectionError,
+    botocore.exceptions.ReadTimeoutError,
+)
+
+
+@contextlib.contextmanager
+def _transient_errors() -> Iterator[None]:
     """Re-raise connection drops, deadlocks and S3 hiccups as TransientError."""
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind: Any, exc: BaseException | None, traceback: Any) -> bool:
-        transient = (
-            psycopg2.OperationalError,
-            psycopg2.errors.DeadlockDetected,
-            psycopg2.errors.SerializationFailure,
-            upsert.ChunkTakenOver,
-            botocore.exceptions.ConnectionError,
-            botocore.exceptions.ReadTimeoutError,
-        )
-        if exc is not None and isinstance(exc, transient):
-            raise TransientError(f"{type(exc).__name__}: {exc}") from exc
-        return False
+    try:
+        yield
+    except _TRANSIENT_ERRORS as exc:
+        raise TransientError(f"{type(exc).__name__}: {exc}") from exc

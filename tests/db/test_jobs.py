@@ -34,3 +34,15 @@ def test_start_validating_ignores_cancelled_job(conn):
 
     assert jobs.start_validating(job["id"], "arn:execution:1") is None
     assert jobs.get_job(job["id"])["status"] == "cancelled"
+
+
+def test_start_parsing_records_file_warnings_on_line_one(conn):
+    job = jobs.create_job("products.csv", 10)
+    jobs.start_validating(job["id"], "arn:execution:1")
+
+    jobs.start_parsing(job["id"], 0, {"encoding": "windows-1252"}, [], ["mixed encodings"])
+
+    assert jobs.get_job(job["id"])["warning_count"] == 1
+    assert jobs.first_issues(job["id"]) == [
+        {"line": 1, "severity": "warning", "reason": "mixed encodings"}
+    ]

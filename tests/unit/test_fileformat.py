@@ -252,3 +252,14 @@ def test_as_windows_1252_keeps_the_column_mapping():
 
     assert switched.encoding == "windows-1252"
     assert switched.field_indexes == fmt.field_indexes
+
+
+def test_utf8_scan_notes_utf8_text_before_invalid_bytes():
+    mixed = Utf8Scan([b"sku,name,price\na,Caf\xc3\xa9,1\n", b"b,Cr\xe8me,2\n"])
+    late = Utf8Scan([b"sku,name,price\na,Cafe,1\n", b"b,Cr\xe8me,2\n"])
+
+    list(mixed)
+    list(late)
+
+    assert mixed.saw_utf8_text is True
+    assert late.saw_utf8_text is False
