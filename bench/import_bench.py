@@ -8,7 +8,7 @@ Needs the local stack (`make up`). It empties the stack's products table. Steps:
 2. a warm-up import of the file's first tenth through the whole flow, for the worker's RSS
    on a smaller file;
 3. the whole file through the whole flow, timed from upload finished to job completed.
-The last line holds the figures: end-to-end and baseline rows per second, their ratio, and
+The last line contains the figures: end-to-end and baseline rows per second, their ratio, and
 the chunk workers' peak RSS.
 """
 

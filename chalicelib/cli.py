@@ -2,7 +2,7 @@
 
     python -m chalicelib.cli import products.csv
 
-It asks the API for a presigned upload, streams the file to S3 with that form, follows the
+It requests a presigned upload from the API, streams the file to S3 with that form, follows the
 job's status with a progress bar and prints a summary. The exit status is 0 only when the
 job completed.
 """

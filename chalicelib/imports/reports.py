@@ -14,9 +14,8 @@ import tempfile
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-import botocore.exceptions
-
 from chalicelib import aws, config, db
+from chalicelib.imports import uploads
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +54,7 @@ def write_report(job: dict[str, Any]) -> str:
 def report_url(job: dict[str, Any]) -> dict[str, str]:
     """Return a presigned GET of the job's report, writing the report when it is missing."""
     key = report_key(job["id"])
-    if not _exists(key):
+    if not uploads.upload_exists(config.upload_bucket(), key):
         write_report(job)
     url = aws.s3().generate_presigned_url(
         "get_object", Params={"Bucket": config.upload_bucket(), "Key": key},
@@ -88,12 +87,7 @@ def _fields(raw: str, delimiter: str) -> list[str]:
         rows = list(csv.reader(io.StringIO(raw), delimiter=delimiter))
     except csv.Error:
         return [raw]
-    return [field for row in rows for field in row] if len(rows) > 1 else (rows[0] if rows else [])
-
-
-def _exists(key: str) -> bool:
-    try:
-        aws.s3().head_object(Bucket=config.upload_bucket(), Key=key)
-    except botocore.exceptions.ClientError:
-        return False
-    return True
+    if len(rows) == 1:
+        return rows[0]
+    # An unclosed quote can make one record parse as several rows: keep all their fields.
+    return [field for row in rows for field in row]

@@ -1,4 +1,4 @@
-"""What the imports API does: start an import, report its status."""
+"""Operations of the imports API: start, list, cancel and retry imports, report their status."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ MAX_PAGE = 10_000_000
 
 
 class InvalidRequest(Exception):
-    """The request cannot be served as sent; the message says which value is wrong."""
+    """The request cannot be served as sent. The message names the value that is wrong."""
 
 
 class JobNotFound(Exception):

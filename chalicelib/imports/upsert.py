@@ -1,7 +1,7 @@
 """Set-based upsert of one batch of parsed rows, with the job's counters in the same transaction.
 
-Each batch is one transaction: COPY into a temporary staging table, keep the last row per SKU,
-one INSERT ... ON CONFLICT, then advance the chunk's and the job's counters. A batch that fails
+Each batch is one transaction: keep the last row per SKU, COPY the rows into a temporary staging
+table, run one INSERT ... ON CONFLICT, then advance the chunk's and the job's counters. A batch that fails
 leaves nothing behind, and a retried chunk resumes after the rows its earlier attempts committed.
 """
 
@@ -64,7 +64,7 @@ COPY import_staging (row, line, sku, name, description, price)
 FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL (sku, name, description))
 """
 
-# The staging table holds one row per SKU, in SKU order (see _latest_by_sku). The WHERE guard
+# The staging table contains one row per SKU, in SKU order (see _latest_by_sku). The WHERE guard
 # keeps the product written by the latest position (job order, then row order in the file),
 # whatever order parallel chunks commit in.
 _UPSERT = """

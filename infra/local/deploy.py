@@ -118,7 +118,7 @@ def _template_digest(template: dict[str, Any], parameters: dict[str, str]) -> st
 
 
 def _deployed_state(cfn: Any) -> dict[str, str]:
-    """Return what the last deploy recorded, if the stack it deployed still stands."""
+    """Return what the last deploy recorded, if the stack it deployed still exists."""
     if not DEPLOYED_FILE.exists() or _stack_status(cfn) not in ("CREATE_COMPLETE", "UPDATE_COMPLETE"):
         return {}
     state = json.loads(DEPLOYED_FILE.read_text())

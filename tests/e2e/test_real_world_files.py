@@ -293,7 +293,7 @@ def test_bad_rows_are_skipped_and_the_rest_imports(stack, stack_db):
     }
 
 
-def test_field_over_1_mb_is_an_error_for_its_row(stack, stack_db, sku_prefix):
+def test_field_over_1_mb_rejects_row(stack, stack_db, sku_prefix):
     p = sku_prefix
     huge = "x" * (1024 * 1024 + 10)
     content = (

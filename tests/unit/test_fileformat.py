@@ -227,7 +227,7 @@ def test_file_format_round_trips_through_json() -> None:
     assert restored == fmt
 
 
-def test_utf8_scan_passes_blocks_and_flags_late_invalid_bytes():
+def test_utf8_scan_flags_late_invalid_bytes():
     blocks = [b"sku,name,price\n", b"a,caf\xc3", b"\xa9,1\n", b"b,Gr\xf6\xdfe,2\n"]
     scan = Utf8Scan(blocks)
 

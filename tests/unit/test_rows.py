@@ -318,14 +318,14 @@ def test_fixture_values_decoded() -> None:
     assert [(row[1], row[4]) for row in cr_only] == [(2, "Dotted\rA5"), (4, "Black ink")]
 
 
-def test_parse_chunk_joins_line_breaks_in_name_with_warning() -> None:
+def test_parse_chunk_joins_name_lines() -> None:
     items = _parse(b'sku,name,price\na,"Two\r\nlines",1\n')
 
     assert items[0][:3] == ("warning", 2, "line breaks in the name were replaced by spaces")
     assert items[1] == (0, 2, "a", "Two lines", "", "1.00")
 
 
-def test_parse_chunk_rejects_name_the_api_could_not_edit() -> None:
+def test_parse_chunk_rejects_uneditable_name() -> None:
     long_name = b"x" * 1001
     items = _parse(b"sku,name,price\na," + long_name + b",1\nb,Bell\x07,2\n")
 
