@@ -51,7 +51,6 @@ class BatchCounts:
 _STAGING_DDL = """
 CREATE TEMPORARY TABLE IF NOT EXISTS import_staging (
     row bigint NOT NULL,
-    line bigint NOT NULL,
     sku text COLLATE "C" NOT NULL,
     name text NOT NULL,
     description text NOT NULL,
@@ -59,10 +58,7 @@ CREATE TEMPORARY TABLE IF NOT EXISTS import_staging (
 ) ON COMMIT DELETE ROWS
 """
 
-_COPY_STAGING = """
-COPY import_staging (row, line, sku, name, description, price)
-FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL (sku, name, description))
-"""
+_COPY_STAGING = "COPY import_staging (row, sku, name, description, price) FROM STDIN"
 
 # The staging table contains one row per SKU, in SKU order (see _latest_by_sku). The WHERE guard
 # keeps the product written by the latest position (job order, then row order in the file),
@@ -155,7 +151,7 @@ def _upsert_rows(
 ) -> tuple[int, int]:
     if not rows:
         return 0, 0
-    cur.copy_expert(_COPY_STAGING, _as_csv(_latest_by_sku(rows)))
+    cur.copy_expert(_COPY_STAGING, _as_copy_text(_latest_by_sku(rows)))
     cur.execute(_UPSERT, {"job_seq": job_seq, "has_description": has_description})
     created, updated = cur.fetchone()
     return created, updated
@@ -196,6 +192,53 @@ def _advance_job(cur: Any, job_id: uuid.UUID, counts: BatchCounts) -> None:
     if cur.rowcount != 1:
         raise JobNotRunning(f"job {job_id} is no longer parsing")
     cur.execute("SELECT pg_notify('import_jobs', %s)", (str(job_id),))
+
+
+# Parsed fields never hold these control characters (rows.py rejects or removes them), so
+# they can stand for COPY's column separator, row separator and NULL until the text is escaped.
+_FIELD, _RECORD, _NULL = "\x1f", "\x1e", "\x1d"
+# Backslash first, so the backslashes the later escapes add are not doubled. PostgreSQL text
+# cannot hold NUL, so a NUL becomes U+FFFD and the row is kept.
+_ESCAPES = (("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r"), ("\x00", "\ufffd"))
+_SEPARATORS = ((_FIELD, "\t"), (_RECORD, "\n"), (_NULL, "\\N"))
+
+
+def _as_copy_text(rows: Sequence[ProductRow]) -> io.StringIO:
+    """Write rows in COPY's text format: row index, sku, name, description, price.
+
+    The batch is joined with stand-in separators and escaped as one string, which costs about
+    a third of what csv.writer spends quoting field by field. Rows whose text holds a stand-in
+    (possible only for rows built outside the parser) are escaped field by field instead.
+    """
+    nulls = sum(1 for row in rows if row[5] is None)
+    text = _RECORD.join(
+        f"{index}{_FIELD}{sku}{_FIELD}{name}{_FIELD}{description}{_FIELD}"
+        f"{_NULL if price is None else price}"
+        for index, _line, sku, name, description, price in rows
+    )
+    if (
+        text.count(_FIELD) != 4 * len(rows)
+        or text.count(_RECORD) != max(len(rows) - 1, 0)
+        or text.count(_NULL) != nulls
+    ):
+        text = "\n".join(
+            "\t".join(_copy_field(value) for value in (index, sku, name, description, price))
+            for index, _line, sku, name, description, price in rows
+        )
+        return io.StringIO(text + "\n" if rows else "")
+    for old, new in _ESCAPES + _SEPARATORS:
+        if old in text:
+            text = text.replace(old, new)
+    return io.StringIO(text + "\n" if rows else "")
+
+
+def _copy_field(value: object) -> str:
+    if value is None:
+        return "\\N"
+    text = str(value)
+    for old, new in _ESCAPES:
+        text = text.replace(old, new)
+    return text
 
 
 def _as_csv(records: Sequence[tuple[Any, ...]]) -> io.StringIO:

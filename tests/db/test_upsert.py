@@ -186,6 +186,24 @@ def test_commit_batch_keeps_line_breaks_inside_fields(worker_conn):
     assert _product(worker_conn, "cr")[1] == "old Mac\rline\r\nand\nmore"
 
 
+@pytest.mark.parametrize("stand_in", ["", "\x1f"], ids=["parsed", "stand-in-character"])
+def test_commit_batch_stores_copy_special_characters_as_written(worker_conn, stand_in):
+    # Backslashes, tabs, "\\N" and NUL mean something to COPY; a row built outside the
+    # parser may also hold the characters the batch encoder uses as stand-ins.
+    job = _parsing_job([3])
+    rows = [
+        (0, 2, "c:\\path" + stand_in, "Tab\there", "ends in \\\\N\\N\tand\\", None),
+        (1, 3, "zero", "Free", "", Decimal("0")),
+        (2, 4, "nul", "Bad byte", "a\x00b", "1.50"),
+    ]
+    _commit(worker_conn, job, 0, rows)
+
+    assert _product(worker_conn, "c:\\path" + stand_in) == (
+        "Tab\there", "ends in \\\\N\\N\tand\\", None)
+    assert _product(worker_conn, "zero") == ("Free", "", Decimal("0.00"))
+    assert _product(worker_conn, "nul") == ("Bad byte", "a\ufffdb", Decimal("1.50"))
+
+
 def test_file_without_description_keeps_stored_descriptions(worker_conn):
     first = _parsing_job([1])
     _commit(worker_conn, first, 0, [(0, 2, "a", "Mug", "Blue glaze", None)])
