@@ -9,9 +9,11 @@ import contextlib
 import itertools
 import json
 import logging
+import queue
+import threading
 import uuid
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Generator, Iterator
+from typing import Any, TypeVar
 
 import botocore.exceptions
 import psycopg2
@@ -25,6 +27,8 @@ from chalicelib.imports.rows import Issue, Row, parse_chunk
 from chalicelib.products import search_index
 
 logger = logging.getLogger(__name__)
+
+_T = TypeVar("_T")
 
 
 MIXED_ENCODING_WARNING = (
@@ -138,8 +142,21 @@ def _import_chunk(
         return {"chunk": chunk.index, "rows": 0, "resumed_at": committed}
 
     blocks = uploads.read_range(event["bucket"], event["key"], chunk.start, chunk.end)
-    batches = _batches(parse_chunk(blocks, file_format, chunk, skip_rows=committed))
+    batches = _read_ahead(_batches(parse_chunk(blocks, file_format, chunk, skip_rows=committed)))
     has_description = "description" in file_format.field_indexes
+    with contextlib.closing(batches):
+        return _commit_batches(conn, event, job_id, chunk, batches, committed, has_description)
+
+
+def _commit_batches(
+    conn: Any,
+    event: dict[str, Any],
+    job_id: uuid.UUID,
+    chunk: Chunk,
+    batches: Iterator[tuple[int, list[Row], list[Issue]]],
+    committed: int,
+    has_description: bool,
+) -> dict[str, Any]:
     imported = 0
     for consumed, rows, issues in batches:
         try:
@@ -158,6 +175,51 @@ def _import_chunk(
     logger.info("chunk %s of job %s done: %s rows", chunk.index, job_id, imported,
                 extra={"job_id": job_id, "chunk": chunk.index})
     return {"chunk": chunk.index, "rows": imported, "resumed_at": committed - imported}
+
+
+def _read_ahead(items: Iterator[_T]) -> Generator[_T, None, None]:
+    """Yield the items of `items`, producing the next one in a thread while the caller works.
+
+    A chunk worker parses the next batch while PostgreSQL upserts the current one (psycopg2
+    releases the GIL while it waits for the server), so the worker and its database session
+    both stay busy. At most one batch waits ahead. Closing the generator stops the thread.
+    """
+    ready: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not _offer(ready, ("item", item), stop):
+                    return
+            _offer(ready, ("end", None), stop)
+        except BaseException as exc:  # Handed to the consumer, which raises it.
+            _offer(ready, ("error", exc), stop)
+
+    thread = threading.Thread(target=produce, name="read-ahead", daemon=True)
+    thread.start()
+    try:
+        while True:
+            kind, value = ready.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                raise value
+            yield value
+    finally:
+        stop.set()
+        thread.join()
+
+
+def _offer(ready: queue.Queue[tuple[str, Any]], entry: tuple[str, Any], stop: threading.Event) -> bool:
+    """Put `entry` on the queue unless the consumer stopped; return whether it was put."""
+    while not stop.is_set():
+        try:
+            ready.put(entry, timeout=0.1)
+            return True
+        except queue.Full:
+            continue
+    return False
 
 
 def _batches(

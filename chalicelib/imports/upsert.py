@@ -118,8 +118,8 @@ def commit_batch(
     try:
         with conn.cursor() as cur:
             _advance_chunk(cur, job_id, chunk_index, committed_before, consumed)
-            created, updated = _upsert_rows(cur, job_seq, rows, has_description)
             _store_issues(cur, job_id, issues)
+            created, updated = _upsert_rows(cur, job_seq, rows, has_description)
             counts = BatchCounts(consumed, created, updated, errors, warnings)
             _advance_job(cur, job_id, counts)
         conn.commit()
