@@ -1,21 +1,25 @@
 """Import benchmark: the whole flow against the fastest plain load, in one run.
 
-    .venv/bin/python bench/import_bench.py SAMPLE.csv
+    .venv/bin/python bench/import_bench.py SAMPLE.csv [--runs N]
 
 Needs the local stack (`make up`). It empties the stack's products table. Steps:
-1. baseline: COPY the file into a staging table and one INSERT ... ON CONFLICT into the empty
-   products table (no S3, no Lambda): the fastest plain set-based load of the same rows;
-2. a warm-up import of the file's first tenth through the whole flow, for the worker's RSS
-   on a smaller file;
-3. the whole file through the whole flow, timed from upload finished to job completed.
-The last line contains the figures: end-to-end and baseline rows per second, their ratio, and
-the chunk workers' peak RSS.
+1. a warm-up import of the file's first tenth through the whole flow, which also gives the
+   worker's RSS on a smaller file;
+2. N runs (3 by default), each of:
+   - baseline: COPY the file into a staging table and one INSERT ... ON CONFLICT into the
+     empty products table (no S3, no Lambda): the fastest plain set-based load of the rows;
+   - the whole file through the whole flow, timed from the end of the upload to the commit
+     that marks the job completed.
+Each import's search indexing step ends before the next step starts. The last line holds the
+medians: end-to-end and baseline rows per second, their ratio, and the chunk workers' peak RSS.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import select
+import statistics
 import sys
 import tempfile
 import time
@@ -155,31 +159,43 @@ def head_of(path: Path, fraction: float) -> Path:
 
 
 def main() -> None:
-    path = Path(sys.argv[1])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sample", type=Path)
+    parser.add_argument("--runs", type=int, default=3,
+                        help="baseline and end-to-end runs, alternated; the medians are reported")
+    args = parser.parse_args()
+    path = args.sample
     conn = psycopg2.connect(STACK["database_url"])
-
-    empty_products(conn)
-    rows, baseline_seconds = baseline(conn, path)
-    baseline_rate = rows / baseline_seconds
-    print(f"baseline: {rows} rows in {baseline_seconds:.2f} s = {baseline_rate:,.0f} rows/s")
 
     empty_products(conn)
     small = head_of(path, 0.1)
     small_status, _ = import_through_stack(small)
     small_rss = worker_peak_rss_mb(small_status["job_id"])
     print(f"warm-up: {small_status['processed_rows']} rows, worker peak RSS {small_rss:.0f} MB")
-    # The step after the warm-up indexes its rows for search; let it end before timing.
+    # The step after each import indexes its rows for search; let it end before timing.
     search_index_seconds(conn, time.monotonic())
 
-    empty_products(conn)
-    status, seconds = import_through_stack(path)
-    indexed_after = search_index_seconds(conn, time.monotonic())
-    rate = status["processed_rows"] / seconds
-    rss = worker_peak_rss_mb(status["job_id"])
-    print(f"end to end: {status['processed_rows']} rows in {seconds:.2f} s = {rate:,.0f} rows/s "
-          f"(created {status['created']}, updated {status['updated']}, errors {status['error_count']})")
-    print(f"search index caught up {indexed_after:.1f} s after the job completed")
+    baseline_rates, rates, rss = [], [], 0.0
+    for run in range(1, args.runs + 1):
+        empty_products(conn)
+        rows, baseline_seconds = baseline(conn, path)
+        baseline_rates.append(rows / baseline_seconds)
+        print(f"run {run} baseline: {rows} rows in {baseline_seconds:.2f} s = "
+              f"{baseline_rates[-1]:,.0f} rows/s")
+
+        empty_products(conn)
+        status, seconds = import_through_stack(path)
+        indexed_after = search_index_seconds(conn, time.monotonic())
+        rates.append(status["processed_rows"] / seconds)
+        rss = max(rss, worker_peak_rss_mb(status["job_id"]))
+        print(f"run {run} end to end: {status['processed_rows']} rows in {seconds:.2f} s = "
+              f"{rates[-1]:,.0f} rows/s (created {status['created']}, updated "
+              f"{status['updated']}, errors {status['error_count']}); search index caught up "
+              f"{indexed_after:.1f} s after the job completed")
+
+    rate, baseline_rate = statistics.median(rates), statistics.median(baseline_rates)
     print(f"worker peak RSS: {small_rss:.0f} MB for a tenth of the file, {rss:.0f} MB for all of it")
+    print(f"medians of {args.runs} runs:")
     print(f"end_to_end_rows_per_s={rate:.0f} baseline_rows_per_s={baseline_rate:.0f} "
           f"ratio={rate / baseline_rate:.2f} worker_peak_rss_mb={rss:.0f}")
 
