@@ -10,7 +10,7 @@ Needs the local stack (`make up`). It empties the stack's products table. Steps:
      empty products table (no S3, no Lambda): the fastest plain set-based load of the rows;
    - the whole file through the whole flow, timed from the end of the upload to the commit
      that marks the job completed.
-Each import's search indexing step ends before the next step starts. The last line holds the
+Each import's search indexing step ends before the next step starts. The last line contains the
 medians: end-to-end and baseline rows per second, their ratio, and the chunk workers' peak RSS.
 """
 
@@ -70,12 +70,12 @@ def baseline(conn, path: Path) -> tuple[int, float]:
 
 
 def import_through_stack(path: Path) -> tuple[dict, float]:
-    """Import the file as the CLI does; return its final status and the seconds from the end of
-    the upload to the commit that marked the job completed.
+    """Import the file as the CLI does; return its final status and seconds to completion.
 
-    The benchmark learns of that commit from the job's notification channel (the one the
-    progress service listens to) rather than by polling the status route every half second,
-    which would add up to 0.5 s to the figure and API Gateway calls to the machine's load.
+    The seconds run from the end of the upload to the commit that marked the job completed.
+    The benchmark hears of that commit on the job's notification channel, as the progress
+    service does, because polling the status route every 0.5 s would add up to 0.5 s to the
+    figure and load the machine with API Gateway calls.
     """
     api = STACK["api_url"]
     created = cli.start_import(api, path)

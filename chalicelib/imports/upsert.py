@@ -207,7 +207,7 @@ def _as_copy_text(rows: Sequence[ProductRow]) -> io.StringIO:
     """Write rows in COPY's text format: row index, sku, name, description, price.
 
     The batch is joined with stand-in separators and escaped as one string, which costs about
-    a third of what csv.writer spends quoting field by field. Rows whose text holds a stand-in
+    a third of what csv.writer spends quoting field by field. Rows whose text contains a stand-in
     (possible only for rows built outside the parser) are escaped field by field instead.
     """
     nulls = sum(1 for row in rows if row[5] is None)

@@ -187,9 +187,9 @@ def test_commit_batch_keeps_line_breaks_inside_fields(worker_conn):
 
 
 @pytest.mark.parametrize("stand_in", ["", "\x1f"], ids=["parsed", "stand-in-character"])
-def test_commit_batch_stores_copy_special_characters_as_written(worker_conn, stand_in):
+def test_commit_batch_keeps_copy_special_characters(worker_conn, stand_in):
     # Backslashes, tabs, "\\N" and NUL mean something to COPY; a row built outside the
-    # parser may also hold the characters the batch encoder uses as stand-ins.
+    # parser may also contain the characters the batch encoder uses as stand-ins.
     job = _parsing_job([3])
     rows = [
         (0, 2, "c:\\path" + stand_in, "Tab\there", "ends in \\\\N\\N\tand\\", None),

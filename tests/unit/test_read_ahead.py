@@ -10,11 +10,11 @@ import pytest
 from chalicelib.imports.pipeline import _read_ahead
 
 
-def test_read_ahead_yields_every_item_in_order() -> None:
+def test_read_ahead_keeps_order() -> None:
     assert list(_read_ahead(iter(range(1000)))) == list(range(1000))
 
 
-def test_read_ahead_raises_the_producers_error_after_the_items_before_it() -> None:
+def test_read_ahead_raises_producer_error() -> None:
     def batches():
         yield 1
         yield 2
@@ -27,7 +27,7 @@ def test_read_ahead_raises_the_producers_error_after_the_items_before_it() -> No
     assert seen == [1, 2]
 
 
-def test_closing_early_stops_the_thread() -> None:
+def test_read_ahead_close_stops_thread() -> None:
     produced = []
 
     def endless():
