@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+import psycopg2.errors
 import psycopg2.extensions
 
 logger = logging.getLogger(__name__)
@@ -25,6 +26,12 @@ logger = logging.getLogger(__name__)
 ProductRow = tuple[int, int, str, str, str, "Decimal | str | None"]
 # (severity, line, reason, raw text of the row)
 Issue = tuple[str, int, str, str]
+
+
+# Two workers upserting the same new SKUs at once wait on each other, and PostgreSQL now and
+# then ends such a wait as a deadlock. The rolled-back batch is retried at once, which costs far
+# less than failing the chunk into the state machine's Retry (2 s, then a fresh S3 read).
+DEADLOCK_ATTEMPTS = 3
 
 
 class BatchRejected(Exception):
@@ -115,19 +122,31 @@ def commit_batch(
     """
     errors = sum(1 for issue in issues if issue[0] == "error")
     warnings = len(issues) - errors
-    try:
-        with conn.cursor() as cur:
-            _advance_chunk(cur, job_id, chunk_index, committed_before, consumed)
-            _store_issues(cur, job_id, issues)
-            created, updated = _upsert_rows(cur, job_seq, rows, has_description)
-            counts = BatchCounts(consumed, created, updated, errors, warnings)
-            _advance_job(cur, job_id, counts)
-        conn.commit()
-    except BaseException:
-        if not conn.closed:
-            conn.rollback()
-        raise
-    return counts
+    for attempt in range(1, DEADLOCK_ATTEMPTS + 1):
+        try:
+            with conn.cursor() as cur:
+                _advance_chunk(cur, job_id, chunk_index, committed_before, consumed)
+                _store_issues(cur, job_id, issues)
+                created, updated = _upsert_rows(cur, job_seq, rows, has_description)
+                counts = BatchCounts(consumed, created, updated, errors, warnings)
+                _advance_job(cur, job_id, counts)
+            conn.commit()
+            return counts
+        except psycopg2.errors.DeadlockDetected as exc:
+            if not conn.closed:
+                conn.rollback()
+            if attempt == DEADLOCK_ATTEMPTS:
+                raise
+            logger.warning(
+                "batch of chunk %s of job %s was rolled back by a deadlock (attempt %s of %s); "
+                "retrying it: %s", chunk_index, job_id, attempt, DEADLOCK_ATTEMPTS,
+                str(exc).splitlines()[0], extra={"job_id": job_id, "chunk": chunk_index},
+            )
+        except BaseException:
+            if not conn.closed:
+                conn.rollback()
+            raise
+    raise AssertionError("unreachable: the last attempt returns or raises")
 
 
 def _advance_chunk(

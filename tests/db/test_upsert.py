@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+import time
 import uuid
 from decimal import Decimal
 
+import psycopg2
 import pytest
 
 from chalicelib.imports import jobs, upsert
@@ -188,7 +191,7 @@ def test_commit_batch_keeps_line_breaks_inside_fields(worker_conn):
 
 @pytest.mark.parametrize("stand_in", ["", "\x1f"], ids=["parsed", "stand-in-character"])
 def test_commit_batch_keeps_copy_special_characters(worker_conn, stand_in):
-    # Backslashes, tabs, "\\N" and NUL mean something to COPY; a row built outside the
+    # Backslashes, tabs, "\\N" and NUL mean something to COPY. A row built outside the
     # parser may also contain the characters the batch encoder uses as stand-ins.
     job = _parsing_job([3])
     rows = [
@@ -215,3 +218,50 @@ def test_file_without_description_keeps_stored_descriptions(worker_conn):
     )
 
     assert _product(worker_conn, "a") == ("Mug v2", "Blue glaze", Decimal("3.00"))
+
+
+def test_commit_batch_retries_after_deadlock(worker_conn, database_url, caplog):
+    earlier = _parsing_job([2])
+    _commit(worker_conn, earlier, 0, [(0, 2, "a", "A", "", None), (1, 3, "b", "B", "", None)])
+    job = _parsing_job([2])
+    worker_pid = worker_conn.get_backend_pid()
+    other = psycopg2.connect(database_url)
+    outcome: dict = {}
+
+    def import_batch():
+        try:
+            outcome["counts"] = _commit(
+                worker_conn, job, 0, [(0, 2, "a", "A2", "", None), (1, 3, "b", "B2", "", None)])
+        except Exception as exc:
+            outcome["error"] = exc
+
+    try:
+        with other.cursor() as cur:
+            cur.execute("UPDATE products SET name = 'edited' WHERE sku = 'b'")
+            worker = threading.Thread(target=import_batch)
+            worker.start()
+            _wait_until_blocked(cur, worker_pid)
+            # The worker has locked "a" and waits for "b", so this closes the cycle. The worker
+            # waited first, so its deadlock check runs first and its transaction is rolled back.
+            cur.execute("UPDATE products SET name = 'edited' WHERE sku = 'a'")
+        other.commit()
+        worker.join(timeout=30)
+    finally:
+        other.close()
+
+    assert "error" not in outcome
+    assert outcome["counts"].updated == 2
+    assert "rolled back by a deadlock" in caplog.text
+    assert _product(worker_conn, "a")[0] == "A2"
+    assert _product(worker_conn, "b")[0] == "B2"
+    assert _job_counts(worker_conn, job)[:3] == (2, 0, 2)
+
+
+def _wait_until_blocked(cur, pid: int, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        cur.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", (pid,))
+        if cur.fetchone()[0] == "Lock":
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"backend {pid} never waited for a lock")
