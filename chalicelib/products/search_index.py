@@ -16,12 +16,14 @@ logger = logging.getLogger(__name__)
 
 BATCH_ROWS = 20_000
 
+# The rows are found by their physical address (a TID scan), which needs no index on `id`.
+# FOR UPDATE locks them, so no concurrent update can move them before the UPDATE runs.
 _INDEX_BATCH = """
 UPDATE products SET search_indexed = true
- WHERE id IN (
-    SELECT id FROM products WHERE NOT search_indexed
+ WHERE ctid = ANY (ARRAY(
+    SELECT ctid FROM products WHERE NOT search_indexed
      LIMIT %s FOR UPDATE SKIP LOCKED
- )
+ ))
 """
 
 
