@@ -553,3 +553,24 @@ def test_list_search_finds_rows_not_yet_indexed(
 
     assert [item["sku"] for item in body["items"]] == ["imp-1", "imp-2"]
     assert body["total"] == 2
+
+
+def test_search_index_step_indexes_every_pending_row(
+    api: Api, conn: psycopg2.extensions.connection
+) -> None:
+    from chalicelib.products import search_index
+
+    with conn, conn.cursor() as cur:
+        cur.execute("INSERT INTO products (sku, name, search_indexed) SELECT 'imp-' || i,"
+                    " 'Imported lamp ' || i, false FROM generate_series(1, 45) AS i")
+        cur.execute("INSERT INTO products (sku, name) VALUES ('hand-1', 'Hand-made lamp')")
+
+    indexed = search_index.index_pending(conn, batch_rows=10)
+
+    with conn, conn.cursor() as cur:
+        cur.execute("SELECT count(*) FROM products WHERE NOT search_indexed")
+        pending = cur.fetchone()[0]
+    body = api.get("/api/products?search=lamp&page_size=100")[1]
+    assert indexed == 45
+    assert pending == 0
+    assert body["total"] == 46
