@@ -74,8 +74,8 @@ def import_through_stack(path: Path) -> tuple[dict, float]:
 
     The seconds run from the end of the upload to the commit that marked the job completed.
     The benchmark hears of that commit on the job's notification channel, as the progress
-    service does, because polling the status route every 0.5 s would add up to 0.5 s to the
-    figure and load the machine with API Gateway calls.
+    service does. Polling the status route every 0.5 s would add up to 0.5 s to the figure,
+    and its API Gateway calls would load the machine.
     """
     api = STACK["api_url"]
     created = cli.start_import(api, path)
@@ -95,7 +95,7 @@ def import_through_stack(path: Path) -> tuple[dict, float]:
 
 
 def wait_for_end(listener, job_id: str, timeout: float = 1800.0) -> str:
-    """Block until the job is completed, failed or cancelled; return that status."""
+    """Wait until the job is completed, failed or cancelled, and return that status."""
     deadline = time.monotonic() + timeout
     with listener.cursor() as cur:
         while time.monotonic() < deadline:
@@ -162,7 +162,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sample", type=Path)
     parser.add_argument("--runs", type=int, default=3,
-                        help="baseline and end-to-end runs, alternated; the medians are reported")
+                        help="baseline and end-to-end runs, alternated (the medians are reported)")
     args = parser.parse_args()
     path = args.sample
     conn = psycopg2.connect(STACK["database_url"])
@@ -172,7 +172,7 @@ def main() -> None:
     small_status, _ = import_through_stack(small)
     small_rss = worker_peak_rss_mb(small_status["job_id"])
     print(f"warm-up: {small_status['processed_rows']} rows, worker peak RSS {small_rss:.0f} MB")
-    # The step after each import indexes its rows for search; let it end before timing.
+    # The step after each import indexes its rows for search. Wait for it to end before timing.
     search_index_seconds(conn, time.monotonic())
 
     baseline_rates, rates, rss = [], [], 0.0

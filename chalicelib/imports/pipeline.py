@@ -87,16 +87,15 @@ def _plan(
 ) -> tuple[dict[str, Any], int, list[dict[str, Any]], list[str]]:
     """Detect the file's format and plan its chunks in one streaming read.
 
-    Returns the format, the row count, the chunks and warnings about the whole file.
+    Returns the format, the row count, the chunks and warnings about the whole file. The
+    caller, validate, turns connection errors into TransientError.
     """
-    with _transient_errors():
-        file_size = uploads.object_size(bucket, key)
-        blocks = uploads.read_all(bucket, key)
-        file_format, head = read_format(blocks)
-        data = itertools.chain([head], blocks)
-        scan = Utf8Scan(data) if file_format.encoding == "utf-8" else None
-        target = config.chunk_bytes(file_size)
-        plan = plan_chunks(data if scan is None else scan, file_format, target)
+    file_size = uploads.object_size(bucket, key)
+    blocks = uploads.read_all(bucket, key)
+    file_format, head = read_format(blocks)
+    data = itertools.chain([head], blocks)
+    scan = Utf8Scan(data) if file_format.encoding == "utf-8" else None
+    plan = plan_chunks(data if scan is None else scan, file_format, config.chunk_bytes(file_size))
     warnings = []
     if scan is not None and not scan.valid:
         # Detection decodes only the head of the file, but one encoding is used for all of it.
@@ -147,34 +146,23 @@ def _import_chunk(
     blocks = uploads.read_range(event["bucket"], event["key"], chunk.start, chunk.end)
     batches = _read_ahead(_batches(parse_chunk(blocks, file_format, chunk, skip_rows=committed)))
     has_description = "description" in file_format.field_indexes
-    with contextlib.closing(batches):
-        return _commit_batches(conn, event, job_id, chunk, batches, committed, has_description)
-
-
-def _commit_batches(
-    conn: Any,
-    event: dict[str, Any],
-    job_id: uuid.UUID,
-    chunk: Chunk,
-    batches: Iterator[tuple[int, list[Row], list[Issue]]],
-    committed: int,
-    has_description: bool,
-) -> dict[str, Any]:
     imported = 0
-    for consumed, rows, issues in batches:
-        try:
-            upsert.commit_batch(
-                conn, job_id=job_id, job_seq=int(event["job_seq"]), chunk_index=chunk.index,
-                committed_before=committed, consumed=consumed, rows=rows, issues=issues,
-                has_description=has_description,
-            )
-        except upsert.JobNotRunning:
-            logger.info("job %s stopped; chunk %s ends early", job_id, chunk.index,
-                        extra={"job_id": job_id, "chunk": chunk.index})
-            return {"chunk": chunk.index, "rows": imported, "stopped": True}
-        committed += consumed
-        imported += consumed
-        faults.crash_if_requested(job_id, chunk.index)
+    # Closing the read-ahead stops its thread when the loop ends early or raises.
+    with contextlib.closing(batches):
+        for consumed, rows, issues in batches:
+            try:
+                upsert.commit_batch(
+                    conn, job_id=job_id, job_seq=int(event["job_seq"]), chunk_index=chunk.index,
+                    committed_before=committed, consumed=consumed, rows=rows, issues=issues,
+                    has_description=has_description,
+                )
+            except upsert.JobNotRunning:
+                logger.info("job %s stopped; chunk %s ends early", job_id, chunk.index,
+                            extra={"job_id": job_id, "chunk": chunk.index})
+                return {"chunk": chunk.index, "rows": imported, "stopped": True}
+            committed += consumed
+            imported += consumed
+            faults.crash_if_requested(job_id, chunk.index)
     logger.info("chunk %s of job %s done: %s rows", chunk.index, job_id, imported,
                 extra={"job_id": job_id, "chunk": chunk.index})
     return {"chunk": chunk.index, "rows": imported, "resumed_at": committed - imported}

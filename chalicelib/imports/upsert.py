@@ -122,7 +122,8 @@ def commit_batch(
     """
     errors = sum(1 for issue in issues if issue[0] == "error")
     warnings = len(issues) - errors
-    for attempt in range(1, DEADLOCK_ATTEMPTS + 1):
+
+    def attempt() -> BatchCounts:
         try:
             with conn.cursor() as cur:
                 _advance_chunk(cur, job_id, chunk_index, committed_before, consumed)
@@ -131,22 +132,22 @@ def commit_batch(
                 counts = BatchCounts(consumed, created, updated, errors, warnings)
                 _advance_job(cur, job_id, counts)
             conn.commit()
-            return counts
-        except psycopg2.errors.DeadlockDetected as exc:
-            if not conn.closed:
-                conn.rollback()
-            if attempt == DEADLOCK_ATTEMPTS:
-                raise
-            logger.warning(
-                "batch of chunk %s of job %s was rolled back by a deadlock (attempt %s of %s); "
-                "retrying it: %s", chunk_index, job_id, attempt, DEADLOCK_ATTEMPTS,
-                str(exc).splitlines()[0], extra={"job_id": job_id, "chunk": chunk_index},
-            )
         except BaseException:
             if not conn.closed:
                 conn.rollback()
             raise
-    raise AssertionError("unreachable: the last attempt returns or raises")
+        return counts
+
+    for number in range(1, DEADLOCK_ATTEMPTS):
+        try:
+            return attempt()
+        except psycopg2.errors.DeadlockDetected as exc:
+            logger.warning(
+                "batch of chunk %s of job %s was rolled back by a deadlock (attempt %s of %s), "
+                "retrying it: %s", chunk_index, job_id, number, DEADLOCK_ATTEMPTS,
+                str(exc).splitlines()[0], extra={"job_id": job_id, "chunk": chunk_index},
+            )
+    return attempt()
 
 
 def _advance_chunk(
@@ -180,9 +181,9 @@ def _latest_by_sku(rows: Sequence[ProductRow]) -> list[ProductRow]:
     """Keep the last row of each SKU, sorted by SKU.
 
     One INSERT may not touch the same key twice. Sorting here rather than in PostgreSQL saves
-    the database a sort per batch, and writing keys in one order keeps concurrent workers
-    that share SKUs from deadlocking (a sequential scan of the fresh staging table returns
-    rows in the order COPY wrote them).
+    the database a sort per batch, and concurrent workers that write shared SKUs in one order
+    (a sequential scan of the fresh staging table returns rows in the order COPY wrote them)
+    deadlock only rarely, when both insert the same new SKU (see DEADLOCK_ATTEMPTS).
     """
     latest = {row[2]: row for row in rows}
     return sorted(latest.values(), key=_SKU)
@@ -213,11 +214,11 @@ def _advance_job(cur: Any, job_id: uuid.UUID, counts: BatchCounts) -> None:
     cur.execute("SELECT pg_notify('import_jobs', %s)", (str(job_id),))
 
 
-# Parsed fields never hold these control characters (rows.py rejects or removes them), so
+# Parsed fields never contain these control characters (rows.py rejects or removes them), so
 # they can stand for COPY's column separator, row separator and NULL until the text is escaped.
 _FIELD, _RECORD, _NULL = "\x1f", "\x1e", "\x1d"
 # Backslash first, so the backslashes the later escapes add are not doubled. PostgreSQL text
-# cannot hold NUL, so a NUL becomes U+FFFD and the row is kept.
+# cannot contain NUL, so a NUL becomes U+FFFD and the row is kept.
 _ESCAPES = (("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r"), ("\x00", "\ufffd"))
 _SEPARATORS = ((_FIELD, "\t"), (_RECORD, "\n"), (_NULL, "\\N"))
 
@@ -229,6 +230,8 @@ def _as_copy_text(rows: Sequence[ProductRow]) -> io.StringIO:
     a third of what csv.writer spends quoting field by field. Rows whose text contains a stand-in
     (possible only for rows built outside the parser) are escaped field by field instead.
     """
+    if not rows:
+        return io.StringIO("")
     nulls = sum(1 for row in rows if row[5] is None)
     text = _RECORD.join(
         f"{index}{_FIELD}{sku}{_FIELD}{name}{_FIELD}{description}{_FIELD}"
@@ -236,27 +239,26 @@ def _as_copy_text(rows: Sequence[ProductRow]) -> io.StringIO:
         for index, _line, sku, name, description, price in rows
     )
     if (
-        text.count(_FIELD) != 4 * len(rows)
-        or text.count(_RECORD) != max(len(rows) - 1, 0)
-        or text.count(_NULL) != nulls
+        text.count(_FIELD) == 4 * len(rows)
+        and text.count(_RECORD) == len(rows) - 1
+        and text.count(_NULL) == nulls
     ):
+        text = _replace_all(text, _ESCAPES + _SEPARATORS)
+    else:
         text = "\n".join(
-            "\t".join(_copy_field(value) for value in (index, sku, name, description, price))
+            "\t".join(
+                "\\N" if value is None else _replace_all(str(value), _ESCAPES)
+                for value in (index, sku, name, description, price)
+            )
             for index, _line, sku, name, description, price in rows
         )
-        return io.StringIO(text + "\n" if rows else "")
-    for old, new in _ESCAPES + _SEPARATORS:
+    return io.StringIO(text + "\n")
+
+
+def _replace_all(text: str, replacements: tuple[tuple[str, str], ...]) -> str:
+    for old, new in replacements:
         if old in text:
             text = text.replace(old, new)
-    return io.StringIO(text + "\n" if rows else "")
-
-
-def _copy_field(value: object) -> str:
-    if value is None:
-        return "\\N"
-    text = str(value)
-    for old, new in _ESCAPES:
-        text = text.replace(old, new)
     return text
 
 

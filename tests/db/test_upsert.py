@@ -264,4 +264,4 @@ def _wait_until_blocked(cur, pid: int, timeout: float = 10.0) -> None:
         if cur.fetchone()[0] == "Lock":
             return
         time.sleep(0.02)
-    raise AssertionError(f"backend {pid} never waited for a lock")
+    raise AssertionError(f"backend {pid} did not wait for a lock within {timeout:.0f} s")
