@@ -172,21 +172,23 @@ def test_error_report_missing_for_unknown_job(stack):
 
 
 def test_error_report_url_expires(monkeypatch, stack, sku_prefix):
-    # The service's own presigning, with a 1 s lifetime so the test need not wait an hour.
+    # The service's own presigning, with a 3 s lifetime so the test need not wait an hour. The
+    # signature's timestamp is cut to whole seconds, so a 1 s lifetime could end before the
+    # first GET.
     status = import_file(stack, "bad.csv", f"sku,name,price\n{sku_prefix}a,,1.00\n".encode())
     monkeypatch.setenv("AWS_ENDPOINT_URL", stack["aws_endpoint_url"])
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
     monkeypatch.setenv("UPLOAD_BUCKET", stack["bucket"])
-    monkeypatch.setattr(reports, "REPORT_URL_EXPIRY_SECONDS", 1)
+    monkeypatch.setattr(reports, "REPORT_URL_EXPIRY_SECONDS", 3)
     aws.s3.cache_clear()
     try:
         url = reports.report_url({"id": status["job_id"]})["url"]
     finally:
         aws.s3.cache_clear()
     assert requests.get(url, timeout=30).status_code == 200
-    time.sleep(2.5)
+    time.sleep(4.5)
 
     response = requests.get(url, timeout=30)
 
